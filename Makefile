@@ -18,6 +18,7 @@ test: test-unit
 test-unit:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	@if [ -f sensor/go.mod ]; then cd sensor && $(GO) vet ./... && $(GO) test -count=1 ./...; fi
 
 clean:
 	rm -rf $(BIN) build .lake
