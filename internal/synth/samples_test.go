@@ -23,8 +23,11 @@ var samplesDir = filepath.Join("..", "..", "samples")
 
 // sampleFiles builds the content of every sample file. Each holds a few deliberately bad
 // lines, so that a first ingest shows the quarantine at work.
+// sampleStart is the first event time of every sample file.
+var sampleStart = time.Date(2026, 5, 20, 19, 20, 0, 0, time.UTC)
+
 func sampleFiles() map[string]string {
-	start := time.Date(2026, 5, 20, 19, 20, 0, 0, time.UTC)
+	start := sampleStart
 	files := map[string]string{}
 
 	g := New(1, start)
