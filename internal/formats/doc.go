@@ -1,0 +1,62 @@
+// Package formats parses the raw lines of the telemetry lake into telemetry records.
+//
+// Parse takes one line, without its line ending, and sniffs its format from the bytes; the
+// object's source= partition (Context.SourceHint) only changes the order of the checks, and
+// since the checks are disjoint it never changes the result. The order is:
+//
+//  1. A line that starts with '{' is a JSON object, parsed once with a pooled fastjson parser
+//     and then classified by its keys:
+//     - a log shipper envelope has "log" (and usually "date") but no "event_type" or "rule";
+//     - a Suricata EVE record has "event_type";
+//     - a sensor alert has "sensor" and "rule" and no "event_type".
+//  2. Any other line may start with a syslog header: RFC 3164 ("<PRI>Mmm dd hh:mm:ss host
+//     tag:"), RFC 5424 ("<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD") or an ISO 8601
+//     timestamp, host and tag (rsyslog's high-precision form). The header gives Host and,
+//     unless the message has its own, the event time.
+//  3. A message that starts with '{' after the header is JSON as in step 1, except that an
+//     envelope is not accepted there.
+//  4. A message with an IN= field is a netfilter LOG line.
+//  5. Anything else is a bad line with ErrUnknownFormat.
+//
+// # Sensor alerts
+//
+// One JSON object per line from otsensor, whose contract is schema/sensor-alert.schema.json:
+// Host is the sensor name, EventType "alert", and the rule, severity, techniques, zones,
+// count, first and last seen times and message go to Record.Alert; the modbus block goes to
+// Record.Modbus.
+//
+// # Netfilter LOG lines
+//
+// The kernel's nf_log_syslog format, bare or behind a syslog header. The log prefix runs up to
+// " IN=" and may hold spaces, quotes and colons; Action is the first DROP, REJECT or ACCEPT
+// word in it (case-insensitive, also inside tokens such as OT-DROP:), else "LOG". A leading
+// "[seconds.micros]" stamp is the kernel's uptime and is kept in KernelUptime, never used as
+// the event time. The packet quoted inside "[...]" by an ICMP error goes to Netfilter.Inner and
+// never overwrites the outer fields. An RFC 3164 timestamp has no year: it takes the year that
+// puts it nearest to Context.ObjectDate, or without one the current UTC year unless that is
+// more than a day ahead. A line without a syslog timestamp takes its event time from the
+// envelope date, else from ObjectDate with TimeAssumedUTC set, else it is a bad line
+// (ErrNoEventTime).
+//
+// # Suricata EVE
+//
+// Any event_type is telemetry; only the known fields are read: the timestamp (offsets +hhmm,
+// +hh:mm, Z, or none for UTC assumed), flow_id kept as exact digits, the 5-tuple, host, the
+// alert block (severity 1 is HIGH, 2 MEDIUM, 3 and higher LOW; ATT&CK IDs from
+// alert.metadata keys that name a MITRE technique) and the modbus block (function without
+// the exception bit 0x80, exception code, access type split into words).
+//
+// # Log shipper envelopes
+//
+// Fluent Bit's {"date": ..., "log": "<line>"} around any of the formats above: the inner line
+// is parsed as the record (Raw is the inner line) and the date, an ISO 8601 string or epoch
+// seconds, only sets IngestTime. One level is unwrapped; an envelope inside an envelope is a
+// bad line (ErrNestedEnvelope), and so is an envelope whose inner line is bad.
+//
+// # Errors and memory
+//
+// Every error wraps one sentinel from errors.go and most are a *ParseError naming the field
+// and column; Reason turns an error into a stable label for counters. Parse copies the line
+// once into Record.Raw and takes the netfilter string fields as substrings of that copy, so
+// the caller may reuse its buffer as soon as Parse returns.
+package formats

@@ -1,0 +1,398 @@
+package formats
+
+import (
+	"strings"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
+)
+
+const eveFormat = "EVE record"
+
+// modbusExceptionBit is set in the function code of a Modbus exception response
+// (Modbus Application Protocol v1.1b3, section 7).
+const modbusExceptionBit = 0x80
+
+// eveBlock holds the values an EVE record's pointers refer to, allocated together.
+type eveBlock struct {
+	ports  [2]uint16
+	alert  telemetry.Alert
+	sigID  int64
+	modbus telemetry.Modbus
+}
+
+// readEVE fills rec from a Suricata EVE object. Any event_type is telemetry; fields that an
+// event type does not carry stay zero.
+func readEVE(obj *fastjson.Value, hdr syslogHeader, rec *telemetry.Record) error {
+	f := jsonField{format: eveFormat}
+	blk := &eveBlock{}
+	rec.Format = telemetry.FormatEVE
+
+	// EventType: the event_type text.
+	et := obj.Get("event_type")
+	if et.Type() != fastjson.TypeString || len(et.GetStringBytes()) == 0 {
+		return f.errorf(ErrBadField, `"event_type" is not a non-empty string`, nil)
+	}
+	rec.EventType = intern(et.GetStringBytes(), "alert", "flow", "modbus", "anomaly", "dns", "http", "tls", "fileinfo", "stats", "netflow")
+
+	// EventTime: the EVE timestamp, else the syslog header's.
+	t, assumed, ok, err := f.timestamp(obj, "timestamp")
+	switch {
+	case err != nil:
+		return err
+	case ok:
+		rec.EventTime, rec.TimeAssumedUTC = t, assumed
+	case !hdr.time.IsZero():
+		rec.EventTime, rec.TimeAssumedUTC = hdr.time, hdr.assumedUTC
+	default:
+		return f.errorf(ErrNoEventTime, `"timestamp" missing and no syslog timestamp`, nil)
+	}
+
+	// Host: the EVE host field (a string, or an object with a name), else the syslog host.
+	if err := readEVEHost(obj, f, hdr, rec); err != nil {
+		return err
+	}
+
+	// FlowID: exact digits, whether the number or a string carries them.
+	if err := readFlowID(obj, f, rec); err != nil {
+		return err
+	}
+
+	// SrcIP, DstIP, SrcPort, DstPort, Protocol: all optional, anomaly and stats have none.
+	if rec.SrcIP, err = f.addr(obj, "src_ip"); err != nil {
+		return err
+	}
+	if rec.DstIP, err = f.addr(obj, "dest_ip"); err != nil {
+		return err
+	}
+	if rec.SrcPort, err = f.port(obj, "src_port", &blk.ports[0]); err != nil {
+		return err
+	}
+	if rec.DstPort, err = f.port(obj, "dest_port", &blk.ports[1]); err != nil {
+		return err
+	}
+	if v := obj.Get("proto"); v != nil && v.Type() == fastjson.TypeString {
+		rec.Protocol = upperASCII(intern(v.GetStringBytes(), "TCP", "UDP", "ICMP", "IPv6-ICMP", "SCTP"))
+	}
+
+	// Alert and Action.
+	alertObj, err := f.object(obj, "alert")
+	if err != nil {
+		return err
+	}
+	if alertObj != nil {
+		if err := readEVEAlert(alertObj, blk, rec); err != nil {
+			return err
+		}
+	}
+
+	// Modbus.
+	modbusObj, err := f.object(obj, "modbus")
+	if err != nil {
+		return err
+	}
+	if modbusObj != nil {
+		if err := readEVEModbus(modbusObj, blk, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readEVEHost(obj *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
+	rec.Host = hdr.host
+	v := obj.Get("host")
+	if v == nil {
+		return nil
+	}
+	switch v.Type() {
+	case fastjson.TypeString:
+		if name := v.GetStringBytes(); len(name) > 0 {
+			rec.Host = string(name)
+		}
+	case fastjson.TypeObject:
+		for _, key := range [...]string{"name", "hostname"} {
+			if name, ok, err := (jsonField{format: f.format, path: "host."}).str(v, key); err != nil {
+				return err
+			} else if ok && name != "" {
+				rec.Host = name
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// readFlowID keeps flow_id as written: a float64 would round IDs above 2^53.
+func readFlowID(obj *fastjson.Value, f jsonField, rec *telemetry.Record) error {
+	v := obj.Get("flow_id")
+	if v == nil || v.Type() == fastjson.TypeNull {
+		return nil
+	}
+
+	var buf [32]byte
+	var text []byte
+	switch v.Type() {
+	case fastjson.TypeNumber:
+		text = v.MarshalTo(buf[:0])
+	case fastjson.TypeString:
+		text = v.GetStringBytes()
+	default:
+		return f.errorf(ErrBadField, `"flow_id" is a `+v.Type().String()+", not a number or string", nil)
+	}
+
+	// Suricata prints flow_id as a signed 64-bit integer.
+	digitsStart := 0
+	if len(text) > 0 && text[0] == '-' {
+		digitsStart = 1
+	}
+	valid := len(text) > digitsStart && len(text) <= 20
+	for _, c := range text[min(digitsStart, len(text)):] {
+		valid = valid && isDigit(c)
+	}
+	if !valid {
+		return f.errorf(ErrBadField, `invalid "flow_id" `+quote(string(text))+", want an integer", nil)
+	}
+	rec.FlowID = string(text)
+	return nil
+}
+
+// readEVEAlert fills rec.Alert and rec.Action from the alert object.
+func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) error {
+	f := jsonField{format: eveFormat, path: "alert."}
+	a := &blk.alert
+	a.Count = 1
+	rec.Alert = a
+
+	// Action: allowed or blocked.
+	if v := obj.Get("action"); v != nil && v.Type() == fastjson.TypeString {
+		rec.Action = intern(v.GetStringBytes(), "allowed", "blocked")
+	}
+
+	// SignatureID, Signature, Category.
+	id, ok, err := f.integer(obj, "signature_id", 0, 1<<62, ErrBadNumber)
+	if err != nil {
+		return err
+	}
+	if ok {
+		blk.sigID = id
+		a.SignatureID = &blk.sigID
+	}
+	if a.Signature, _, err = f.str(obj, "signature"); err != nil {
+		return err
+	}
+	if a.Category, _, err = f.str(obj, "category"); err != nil {
+		return err
+	}
+
+	// EVESeverity and Severity: Suricata's priority, 1 highest; 3 is the default.
+	sev, ok, err := f.integer(obj, "severity", 1, 255, ErrBadNumber)
+	if err != nil {
+		return err
+	}
+	if ok {
+		a.EVESeverity = int(sev)
+		switch sev {
+		case 1:
+			a.Severity = "HIGH"
+		case 2:
+			a.Severity = "MEDIUM"
+		default:
+			a.Severity = "LOW"
+		}
+	}
+
+	// Techniques: ATT&CK IDs from rule metadata keys such as mitre_technique_id.
+	meta, err := f.object(obj, "metadata")
+	if err != nil {
+		return err
+	}
+	if meta != nil {
+		a.Techniques = techniquesFromMetadata(meta)
+	}
+	return nil
+}
+
+// techniquesFromMetadata collects technique IDs from alert.metadata, whose values are arrays
+// of strings, under keys that name a MITRE technique.
+func techniquesFromMetadata(meta *fastjson.Value) []string {
+	o, err := meta.Object()
+	if err != nil {
+		return nil
+	}
+
+	var ids []string
+	add := func(b []byte) {
+		if !isTechniqueID(b) {
+			return
+		}
+		for _, id := range ids {
+			if id == string(b) {
+				return
+			}
+		}
+		ids = append(ids, string(b))
+	}
+	o.Visit(func(key []byte, v *fastjson.Value) {
+		k := bytesView(key)
+		if !strings.Contains(k, "mitre") || !strings.Contains(k, "technique") {
+			return
+		}
+		switch v.Type() {
+		case fastjson.TypeString:
+			add(v.GetStringBytes())
+		case fastjson.TypeArray:
+			for _, item := range v.GetArray() {
+				if item.Type() == fastjson.TypeString {
+					add(item.GetStringBytes())
+				}
+			}
+		}
+	})
+	return ids
+}
+
+// isTechniqueID reports whether b is shaped like an ATT&CK technique ID: T and four digits
+// (T0xxx for ICS, Txxxx for Enterprise).
+func isTechniqueID(b []byte) bool {
+	if len(b) != 5 || b[0] != 'T' {
+		return false
+	}
+	for _, c := range b[1:] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// readEVEModbus fills rec.Modbus from Suricata's modbus object: the request gives the
+// transaction, unit, function and addresses; the response adds the exception code.
+func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) error {
+	f := jsonField{format: eveFormat, path: "modbus."}
+	m := &blk.modbus
+	rec.Modbus = m
+
+	request, err := f.object(obj, "request")
+	if err != nil {
+		return err
+	}
+	response, err := f.object(obj, "response")
+	if err != nil {
+		return err
+	}
+
+	// Each field comes from the request when it has it, else from the response.
+	for _, side := range [...]struct {
+		name string
+		v    *fastjson.Value
+	}{{"request.", request}, {"response.", response}} {
+		if side.v == nil {
+			continue
+		}
+		if err := readModbusMessage(side.v, jsonField{format: eveFormat, path: "modbus." + side.name}, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readModbusMessage fills the fields of m that are still unset from one request or response.
+func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus) error {
+	var err error
+
+	// TransactionID, UnitID.
+	if m.TransactionID == nil {
+		if m.TransactionID, err = f.intPtr(msg, "transaction_id", 0, 65535); err != nil {
+			return err
+		}
+	}
+	if m.UnitID == nil {
+		if m.UnitID, err = f.intPtr(msg, "unit_id", 0, 255); err != nil {
+			return err
+		}
+	}
+
+	// Function: function_raw without the exception bit.
+	if m.Function == nil {
+		if m.Function, err = f.intPtr(msg, "function_raw", 0, 255); err != nil {
+			return err
+		}
+		if m.Function != nil {
+			*m.Function &^= modbusExceptionBit
+		}
+	}
+
+	// Exception: exception.raw.
+	exc, err := f.object(msg, "exception")
+	if err != nil {
+		return err
+	}
+	if exc != nil && m.Exception == nil {
+		ef := jsonField{format: f.format, path: f.path + "exception."}
+		if m.Exception, err = ef.intPtr(exc, "raw", 0, 255); err != nil {
+			return err
+		}
+	}
+
+	// Access: "READ | COILS" split into words.
+	if v := msg.Get("access_type"); m.Access == nil && v != nil && v.Type() == fastjson.TypeString {
+		m.Access = splitAccess(v.GetStringBytes())
+	}
+
+	// Address, Quantity and Values from the read or write block of a request.
+	for _, block := range [...]string{"read", "write"} {
+		b, err := f.object(msg, block)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			continue
+		}
+		bf := jsonField{format: f.format, path: f.path + block + "."}
+		if m.Address == nil {
+			if m.Address, err = bf.intPtr(b, "address", 0, 65535); err != nil {
+				return err
+			}
+		}
+		if m.Quantity == nil {
+			if m.Quantity, err = bf.intPtr(b, "quantity", 0, 65535); err != nil {
+				return err
+			}
+		}
+		// A single write logs its value as a number; multiple writes log raw bytes as text.
+		if d := b.Get("data"); block == "write" && m.Values == nil && d != nil && d.Type() == fastjson.TypeNumber {
+			value, err := bf.intPtr(b, "data", 0, 65535)
+			if err != nil {
+				return err
+			}
+			m.Values = []int{*value}
+		}
+	}
+	return nil
+}
+
+// splitAccess splits Suricata's access_type ("READ | COILS") into words; NONE means no access.
+func splitAccess(b []byte) []string {
+	var words []string
+	for part := range strings.SplitSeq(bytesView(b), "|") {
+		word := strings.TrimSpace(part)
+		if word == "" || word == "NONE" {
+			continue
+		}
+		words = append(words, intern([]byte(word), "READ", "WRITE", "COILS", "HOLDING", "INPUT", "DISCRETES"))
+	}
+	return words
+}
+
+// intern returns the matching constant for common values, so they cost no allocation, and a
+// copy of b otherwise.
+func intern(b []byte, known ...string) string {
+	for _, k := range known {
+		if string(b) == k {
+			return k
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,95 @@
+package formats
+
+import (
+	"time"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
+)
+
+// envelope is what an enclosing log shipper envelope passes to its inner line.
+type envelope struct {
+	date *time.Time // the envelope's date, nil when it had none
+}
+
+// Parse parses one line, without its line ending, into a record. The format is sniffed from
+// the line itself; ctx.SourceHint only changes the order of the checks. A bad line returns an
+// error that wraps one of the sentinel errors in errors.go. The record holds no reference to
+// line, so the caller may reuse the buffer.
+func Parse(line []byte, ctx Context) (telemetry.Record, error) {
+	// Raw: one copy of the line; the record's string fields are substrings of it.
+	return parseLine(string(line), ctx, nil)
+}
+
+// parseLine parses a line that the record may reference; env is set for an envelope's inner line.
+func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error) {
+	var rec telemetry.Record
+	rec.Raw = raw
+	if env != nil {
+		rec.IngestTime = env.date
+	}
+
+	// A CRLF file leaves '\r' behind, and shippers pad with spaces; neither is part of a field.
+	s := trimRight(raw)
+	start := skipBlank(s, 0)
+	if start == len(s) {
+		return rec, &ParseError{Format: "line", Detail: "empty line", Err: ErrUnknownFormat}
+	}
+
+	// A bare JSON object: sensor alert, EVE record or envelope.
+	if s[start] == '{' {
+		return parseJSONLine(s, start, syslogHeader{}, ctx, env, rec)
+	}
+
+	// Everything else may start with a syslog header.
+	hdr, msg, err := splitSyslog(s, ctx)
+	if err != nil {
+		return rec, err
+	}
+	rec.Host = hdr.host
+
+	// The checks below are disjoint (a JSON message starts with '{', a netfilter message has
+	// IN=), so the source hint cannot change which one matches.
+	msg = skipBlank(s, msg)
+	if msg < len(s) && s[msg] == '{' {
+		return parseJSONLine(s, msg, hdr, ctx, env, rec)
+	}
+	fields := findNetfilterFields(s, msg)
+	if fields < 0 {
+		return rec, &ParseError{Format: "line", Column: msg + 1, Detail: "no JSON object and no netfilter IN= field in " + quote(s[msg:]), Err: ErrUnknownFormat}
+	}
+	if err := parseNetfilter(s, msg, fields, &rec); err != nil {
+		return rec, err
+	}
+
+	// EventTime: the syslog timestamp, else the envelope's date, else the object's date.
+	switch {
+	case !hdr.time.IsZero():
+		rec.EventTime, rec.TimeAssumedUTC = hdr.time, hdr.assumedUTC
+	case env != nil && env.date != nil:
+		rec.EventTime = *env.date
+	case !ctx.ObjectDate.IsZero():
+		rec.EventTime, rec.TimeAssumedUTC = ctx.ObjectDate.UTC(), true
+	default:
+		return rec, &ParseError{Format: netfilterFormat, Detail: "no syslog timestamp, envelope date or object date", Err: ErrNoEventTime}
+	}
+	return rec, nil
+}
+
+// trimRight drops trailing spaces, tabs, CR and LF.
+func trimRight(s string) string {
+	end := len(s)
+	for end > 0 && isBlank(s[end-1]) {
+		end--
+	}
+	return s[:end]
+}
+
+// skipBlank returns the offset of the first byte at or after i that is not blank.
+func skipBlank(s string, i int) int {
+	for i < len(s) && isBlank(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

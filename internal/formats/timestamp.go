@@ -1,0 +1,185 @@
+package formats
+
+import (
+	"strconv"
+	"time"
+)
+
+// maxFractionDigits is the nanosecond precision of time.Time; further digits are dropped.
+const maxFractionDigits = 9
+
+// parseISOTime reads an ISO 8601 date-time at the start of s: YYYY-MM-DDTHH:MM:SS, optional
+// fraction after '.' or ',', then an optional zone: Z, +hh:mm, +hhmm or +hh. Suricata writes
+// +hhmm, which time.RFC3339 rejects, so the layout is read by hand. It returns the instant in
+// UTC, whether the zone was missing (and UTC assumed), and the number of bytes read.
+func parseISOTime(s string) (t time.Time, assumedUTC bool, n int, ok bool) {
+	// YYYY-MM-DDTHH:MM:SS is 19 bytes with separators at fixed places.
+	const baseLen = 19
+	if len(s) < baseLen || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+		s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false, 0, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	hour, ok4 := digits(s[11:13])
+	minute, ok5 := digits(s[14:16])
+	second, ok6 := digits(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false, 0, false
+	}
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 {
+		return time.Time{}, false, 0, false
+	}
+	n = baseLen
+
+	// Fraction: keep up to nanoseconds, skip any further digits.
+	nanos := 0
+	if n < len(s) && (s[n] == '.' || s[n] == ',') {
+		n++
+		start := n
+		scale := 100_000_000
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			if n-start < maxFractionDigits {
+				nanos += int(s[n]-'0') * scale
+				scale /= 10
+			}
+			n++
+		}
+		if n == start {
+			return time.Time{}, false, 0, false
+		}
+	}
+
+	// Zone: Z, or a signed offset with or without a colon; none means UTC was assumed.
+	offset := 0
+	assumedUTC = true
+	if n < len(s) {
+		switch s[n] {
+		case 'Z', 'z':
+			n++
+			assumedUTC = false
+		case '+', '-':
+			seconds, width, good := parseOffset(s[n:])
+			if !good {
+				return time.Time{}, false, 0, false
+			}
+			offset = seconds
+			n += width
+			assumedUTC = false
+		}
+	}
+
+	t = time.Date(year, time.Month(month), day, hour, minute, second, nanos, time.UTC)
+	if t.Day() != day {
+		// time.Date normalises Feb 30 to March; the line named a day that does not exist.
+		return time.Time{}, false, 0, false
+	}
+	return t.Add(-time.Duration(offset) * time.Second), assumedUTC, n, true
+}
+
+// parseOffset reads +hh:mm, +hhmm or +hh and returns the offset east of UTC in seconds and
+// the bytes read.
+func parseOffset(s string) (seconds, n int, ok bool) {
+	if len(s) < 3 {
+		return 0, 0, false
+	}
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	hours, okHours := digits(s[1:3])
+	if !okHours || hours > 23 {
+		return 0, 0, false
+	}
+	n = 3
+
+	minutes := 0
+	switch {
+	case len(s) >= 6 && s[3] == ':':
+		m, okMinutes := digits(s[4:6])
+		if !okMinutes {
+			return 0, 0, false
+		}
+		minutes, n = m, 6
+	case len(s) >= 5 && isDigit(s[3]):
+		m, okMinutes := digits(s[3:5])
+		if !okMinutes {
+			return 0, 0, false
+		}
+		minutes, n = m, 5
+	}
+	if minutes > 59 {
+		return 0, 0, false
+	}
+	return sign * (hours*3600 + minutes*60), n, true
+}
+
+// parseEpoch reads seconds since the Unix epoch with an optional decimal fraction, as Fluent
+// Bit writes its date field. Digits are read as text so microseconds survive exactly.
+func parseEpoch(s string) (time.Time, bool) {
+	dot := len(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			dot = i
+			break
+		}
+	}
+	if dot == 0 || dot > 12 {
+		// More than 12 integer digits is past year 33000: not a shipper's clock.
+		return parseEpochFloat(s)
+	}
+	secs, ok := digits(s[:dot])
+	if !ok {
+		return parseEpochFloat(s)
+	}
+
+	nanos := 0
+	if dot < len(s) {
+		frac := s[dot+1:]
+		if frac == "" {
+			return time.Time{}, false
+		}
+		scale := 100_000_000
+		for i := 0; i < len(frac); i++ {
+			if !isDigit(frac[i]) {
+				return parseEpochFloat(s)
+			}
+			if i < maxFractionDigits {
+				nanos += int(frac[i]-'0') * scale
+				scale /= 10
+			}
+		}
+	}
+	return time.Unix(int64(secs), int64(nanos)).UTC(), true
+}
+
+// parseEpochFloat handles the rare exponent form, accepting float64 rounding.
+func parseEpochFloat(s string) (time.Time, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	// 1e11 seconds is past year 5000; anything beyond is not a timestamp.
+	if err != nil || f < 0 || f > 1e11 {
+		return time.Time{}, false
+	}
+	secs := int64(f)
+	nanos := int64((f - float64(secs)) * 1e9)
+	return time.Unix(secs, nanos).UTC(), true
+}
+
+// digits parses a short run of ASCII digits; it rejects signs, spaces and empty input.
+func digits(s string) (int, bool) {
+	// 18 digits always fit in an int64.
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	v := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		v = v*10 + int(s[i]-'0')
+	}
+	return v, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
