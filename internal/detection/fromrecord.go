@@ -1,7 +1,9 @@
 package detection
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
@@ -93,13 +95,12 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 }
 
 // detectionID hashes the source and the raw line. A record without a raw line (one that a
-// caller built rather than parsed) is hashed by its JSON encoding instead, which is just as
+// caller built rather than parsed) is hashed by its encoding instead, which is just as
 // deterministic.
 func detectionID(rec telemetry.Record, source string) string {
 	content := []byte(rec.Raw)
 	if rec.Raw == "" {
-		// A Record has only JSON-encodable fields, so Marshal cannot fail here.
-		content, _ = json.Marshal(rec)
+		content = encodeRecord(rec)
 	}
 
 	h := sha256.New()
@@ -107,6 +108,24 @@ func detectionID(rec telemetry.Record, source string) string {
 	h.Write([]byte{0})
 	h.Write(content)
 	return hex.EncodeToString(h.Sum(nil)[:detectionIDBytes])
+}
+
+// encodeRecord returns the JSON encoding of rec, or its gob encoding when JSON fails, which
+// happens for times outside the years 0 to 9999.
+func encodeRecord(rec telemetry.Record) []byte {
+	if content, err := json.Marshal(rec); err == nil {
+		return content
+	}
+
+	// gob encodes every field type of a Record (times through MarshalBinary), and a new
+	// encoder writes the same type header each time.
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rec); err != nil {
+		// NOTE: unreachable for the field types a Record has today. Should a new field break
+		// both encodings, all such records of a source would share one detection ID.
+		return []byte(err.Error())
+	}
+	return buf.Bytes()
 }
 
 // affectedHost returns the destination address, else the source address, else the record's

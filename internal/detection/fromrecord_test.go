@@ -451,6 +451,26 @@ func TestDetectionIDDeterministic(t *testing.T) {
 		assert.NotEqual(t, first.DetectionID, third.DetectionID)
 		assert.NotEqual(t, base.DetectionID, first.DetectionID)
 	})
+
+	t.Run("record without raw line beyond year 9999", func(t *testing.T) {
+		// encoding/json rejects such times, so the ID comes from the gob encoding.
+		farFuture := sensorRecord(RuleUnauthorizedModbusWrite, func(r *telemetry.Record) {
+			r.Raw = ""
+			r.EventTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		})
+		later := farFuture
+		later.EventTime = later.EventTime.Add(time.Hour)
+
+		first, ok := FromRecord(farFuture, telemetry.SourceSensor, testRef)
+		require.True(t, ok)
+		second, ok := FromRecord(farFuture, telemetry.SourceSensor, testRef)
+		require.True(t, ok)
+		third, ok := FromRecord(later, telemetry.SourceSensor, testRef)
+		require.True(t, ok)
+
+		assert.Equal(t, first.DetectionID, second.DetectionID)
+		assert.NotEqual(t, first.DetectionID, third.DetectionID)
+	})
 }
 
 func TestFromRecordCleansText(t *testing.T) {

@@ -2,6 +2,7 @@ package detection
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -118,6 +119,39 @@ func TestSanitizeRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, sanitizeRule(tt.input))
+		})
+	}
+}
+
+func TestDetectionValidate(t *testing.T) {
+	valid, ok := FromRecord(sensorRecord(RuleCrossZoneViolation, nil), "ot_sensor", testRef)
+	if !ok {
+		t.Fatal("FromRecord rejected a sensor alert")
+	}
+
+	tests := []struct {
+		name string
+		edit func(*Detection)
+		want error
+	}{
+		{"valid", func(*Detection) {}, nil},
+		{"missing id", func(d *Detection) { d.DetectionID = "" }, ErrMissingID},
+		{"lower-case severity", func(d *Detection) { d.Severity = "high" }, ErrInvalidSeverity},
+		{"empty severity", func(d *Detection) { d.Severity = "" }, ErrInvalidSeverity},
+		{"zero time", func(d *Detection) { d.DetectedAt = time.Time{} }, ErrMissingDetectedAt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := valid
+			tt.edit(&d)
+
+			err := d.Validate()
+
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.want)
 		})
 	}
 }
