@@ -6,7 +6,7 @@
 //
 //  1. A line that starts with '{' is a JSON object, parsed once with a pooled fastjson parser
 //     and then classified by its keys:
-//     - a log shipper envelope has "log" (and usually "date") but no "event_type" or "rule";
+//     - a log shipper envelope has "date" and "log" but no "event_type" or "rule";
 //     - a Suricata EVE record has "event_type";
 //     - a sensor alert has "sensor" and "rule" and no "event_type".
 //  2. Any other line may start with a syslog header: RFC 3164 ("<PRI>Mmm dd hh:mm:ss host

@@ -17,7 +17,7 @@ import (
 type jsonKind int
 
 const (
-	jsonEnvelope jsonKind = iota // {"date": ..., "log": "<line>"}
+	jsonEnvelope jsonKind = iota // has date and log, no event_type or rule
 	jsonEVE                      // has event_type
 	jsonSensor                   // has sensor and rule, no event_type
 )
@@ -58,7 +58,7 @@ func matchesJSONKind(obj *fastjson.Value, kind jsonKind) bool {
 	hasEventType := obj.Exists("event_type")
 	switch kind {
 	case jsonEnvelope:
-		return obj.Exists("log") && !hasEventType && !obj.Exists("rule")
+		return obj.Exists("log") && obj.Exists("date") && !hasEventType && !obj.Exists("rule")
 	case jsonEVE:
 		return hasEventType
 	case jsonSensor:
@@ -116,14 +116,10 @@ func unwrapEnvelope(p *fastjson.Parser, obj *fastjson.Value, lineLen int, hdr sy
 	}
 
 	// IngestTime from "date": an ISO 8601 string or epoch seconds as a number.
-	var date *time.Time
-	if v := obj.Get("date"); v != nil && v.Type() != fastjson.TypeNull {
-		t, err := readEnvelopeDate(v)
-		if err != nil {
-			putParser(p, lineLen)
-			return rec, err
-		}
-		date = &t
+	date, err := readEnvelopeDate(obj.Get("date"))
+	if err != nil {
+		putParser(p, lineLen)
+		return rec, err
 	}
 
 	// The inner line, copied out before the parser goes back to the pool.
@@ -135,7 +131,7 @@ func unwrapEnvelope(p *fastjson.Parser, obj *fastjson.Value, lineLen int, hdr sy
 	inner := string(logValue.GetStringBytes())
 	putParser(p, lineLen)
 
-	innerRec, err := parseLine(inner, ctx, &envelope{date: date})
+	innerRec, err := parseLine(inner, ctx, &envelope{date: &date})
 	if err != nil {
 		return innerRec, fmt.Errorf("parse envelope log: %w", err)
 	}

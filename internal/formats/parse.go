@@ -8,7 +8,7 @@ import (
 
 // envelope is what an enclosing log shipper envelope passes to its inner line.
 type envelope struct {
-	date *time.Time // the envelope's date, nil when it had none
+	date *time.Time // the envelope's date, never nil
 }
 
 // Parse parses one line, without its line ending, into a record. The format is sniffed from
@@ -65,7 +65,7 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	switch {
 	case !hdr.time.IsZero():
 		rec.EventTime, rec.TimeAssumedUTC = hdr.time, hdr.assumedUTC
-	case env != nil && env.date != nil:
+	case env != nil:
 		rec.EventTime = *env.date
 	case !ctx.ObjectDate.IsZero():
 		rec.EventTime, rec.TimeAssumedUTC = ctx.ObjectDate.UTC(), true
