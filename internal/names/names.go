@@ -1,0 +1,53 @@
+// Package names holds the names of every cloud resource and environment variable that the
+// CDK constructs create and the Lambdas, the adapters and otlake read, so that both sides
+// use one spelling.
+package names
+
+// Resource names. Bucket names end in the account ID (and the optional name suffix).
+const (
+	StackName = "OtTelemetryLake"
+
+	RawBucketPrefix     = "ot-telemetry-raw-"
+	StagedBucketPrefix  = "ot-telemetry-staged-"
+	ReportsBucketPrefix = "ot-telemetry-reports-"
+
+	IngestQueue        = "ot-telemetry-ingest"
+	IngestDLQ          = "ot-telemetry-ingest-dlq"
+	NotificationsQueue = "ot-incident-notifications"
+	AlertsTopic        = "ot-incident-alerts"
+
+	DetectionsTable = "ot_detections"
+	SeverityIndex   = "severity-index" // partition key severity, sort key detected_at
+	HostIndex       = "host-index"     // partition key host, sort key detected_at
+	// TTLAttribute is the detections table's time-to-live attribute (epoch seconds).
+	TTLAttribute = "expires_at"
+
+	ParserFunction     = "ot-log-parser"
+	AggregatorFunction = "ot-incident-aggregator"
+
+	GlueDatabase     = "ot_telemetry"
+	StagedTable      = "staged_telemetry"
+	ReportsTable     = "incident_reports"
+	AthenaWorkgroup  = "ot-telemetry"
+	NamedQueryPrefix = "ot-"
+)
+
+// Environment variables the Lambdas read at cold start; the constructs set them.
+const (
+	EnvStagedBucket    = "OTLAKE_STAGED_BUCKET"
+	EnvReportsBucket   = "OTLAKE_REPORTS_BUCKET"
+	EnvDetectionsTable = "OTLAKE_DETECTIONS_TABLE"
+	EnvAlertsTopicARN  = "OTLAKE_ALERTS_TOPIC_ARN"
+	EnvMaxObjectBytes  = "OTLAKE_MAX_OBJECT_BYTES"
+	EnvMaxLineBytes    = "OTLAKE_MAX_LINE_BYTES"
+	EnvLogLevel        = "OTLAKE_LOG_LEVEL"
+)
+
+// Bucket returns a bucket name: prefix, account ID, and "-suffix" when suffix is set.
+func Bucket(prefix, account, suffix string) string {
+	name := prefix + account
+	if suffix != "" {
+		name += "-" + suffix
+	}
+	return name
+}
