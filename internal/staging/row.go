@@ -13,23 +13,23 @@ type Row struct {
 	IngestTime     *time.Time `parquet:"ingest_time,optional,timestamp(millisecond)"`
 	TimeAssumedUTC bool       `parquet:"time_assumed_utc"`
 	Format         string     `parquet:"format,dict"`
-	HostIdentifier *string    `parquet:"host_identifier,optional,dict"`
-	EventType      *string    `parquet:"event_type,optional,dict"`
-	Rule           *string    `parquet:"rule,optional,dict"`
-	Severity       *string    `parquet:"severity,optional,dict"`
-	SrcIP          *string    `parquet:"src_ip,optional"`
-	DstIP          *string    `parquet:"dst_ip,optional"`
+	HostIdentifier string     `parquet:"host_identifier,optional,dict"`
+	EventType      string     `parquet:"event_type,optional,dict"`
+	Rule           string     `parquet:"rule,optional,dict"`
+	Severity       string     `parquet:"severity,optional,dict"`
+	SrcIP          string     `parquet:"src_ip,optional"`
+	DstIP          string     `parquet:"dst_ip,optional"`
 	SrcPort        *int32     `parquet:"src_port,optional"`
 	DstPort        *int32     `parquet:"dst_port,optional"`
-	Protocol       *string    `parquet:"protocol,optional,dict"`
-	Action         *string    `parquet:"action,optional,dict"`
-	FlowID         *string    `parquet:"flow_id,optional"`
-	LogPrefix      *string    `parquet:"log_prefix,optional,dict"`
-	InInterface    *string    `parquet:"in_interface,optional,dict"`
-	OutInterface   *string    `parquet:"out_interface,optional,dict"`
+	Protocol       string     `parquet:"protocol,optional,dict"`
+	Action         string     `parquet:"action,optional,dict"`
+	FlowID         string     `parquet:"flow_id,optional"`
+	LogPrefix      string     `parquet:"log_prefix,optional,dict"`
+	InInterface    string     `parquet:"in_interface,optional,dict"`
+	OutInterface   string     `parquet:"out_interface,optional,dict"`
 	SignatureID    *int64     `parquet:"signature_id,optional"`
-	Signature      *string    `parquet:"signature,optional,dict"`
-	Category       *string    `parquet:"category,optional,dict"`
+	Signature      string     `parquet:"signature,optional,dict"`
+	Category       string     `parquet:"category,optional,dict"`
 	AlertSeverity  *int32     `parquet:"alert_severity,optional"`
 	Techniques     []string   `parquet:"techniques,optional,list"`
 	ModbusUnitID   *int32     `parquet:"modbus_unit_id,optional"`
@@ -37,97 +37,107 @@ type Row struct {
 	ModbusAddress  *int32     `parquet:"modbus_address,optional"`
 	ModbusExcept   *int32     `parquet:"modbus_exception,optional"`
 	AlertCount     *int32     `parquet:"alert_count,optional"`
-	Message        *string    `parquet:"message,optional"`
+	Message        string     `parquet:"message,optional"`
 	RawKey         string     `parquet:"raw_key,dict"`
 	RawLine        int32      `parquet:"raw_line"`
 	Raw            string     `parquet:"raw"`
 }
 
-// FromRecord builds the row of a record read from line of the raw object rawKey.
+// optionalInts is how many *int32 columns a row can fill; FromRecord allocates their values
+// together so that a row costs one allocation for all of them.
+const optionalInts = 8
+
+// FromRecord builds the row of a record read from line of the raw object rawKey. The row
+// shares the record's strings.
 func FromRecord(rec *telemetry.Record, rawKey string, line int) Row {
 	row := Row{
 		EventTime:      rec.EventTime.UTC(),
 		IngestTime:     rec.IngestTime,
 		TimeAssumedUTC: rec.TimeAssumedUTC,
 		Format:         string(rec.Format),
-		HostIdentifier: optString(rec.Host),
-		EventType:      optString(rec.EventType),
-		Protocol:       optString(rec.Protocol),
-		Action:         optString(rec.Action),
-		FlowID:         optString(rec.FlowID),
-		SrcPort:        optPort(rec.SrcPort),
-		DstPort:        optPort(rec.DstPort),
+		HostIdentifier: rec.Host,
+		EventType:      rec.EventType,
+		Protocol:       rec.Protocol,
+		Action:         rec.Action,
+		FlowID:         rec.FlowID,
 		RawKey:         rawKey,
 		RawLine:        int32(line),
 		Raw:            rec.Raw,
 	}
+	ints := intSlab{}
 
 	// src_ip, dst_ip: canonical text form, NULL when the record has no address.
 	if rec.SrcIP.IsValid() {
-		row.SrcIP = optString(rec.SrcIP.String())
+		row.SrcIP = rec.SrcIP.String()
 	}
 	if rec.DstIP.IsValid() {
-		row.DstIP = optString(rec.DstIP.String())
+		row.DstIP = rec.DstIP.String()
 	}
+	row.SrcPort = ints.port(rec.SrcPort)
+	row.DstPort = ints.port(rec.DstPort)
 
 	// log_prefix, in_interface, out_interface: netfilter only.
 	if nf := rec.Netfilter; nf != nil {
-		row.LogPrefix = optString(nf.Prefix)
-		row.InInterface = optString(nf.In)
+		row.LogPrefix = nf.Prefix
+		row.InInterface = nf.In
 		if nf.Out != nil {
-			row.OutInterface = optString(*nf.Out)
+			row.OutInterface = *nf.Out
 		}
 	}
 
 	// rule, severity, signature and the alert's count: sensor and EVE alerts.
 	if a := rec.Alert; a != nil {
-		row.Rule = optString(a.Rule)
-		row.Severity = optString(a.Severity)
+		row.Rule = a.Rule
+		row.Severity = a.Severity
 		row.SignatureID = a.SignatureID
-		row.Signature = optString(a.Signature)
-		row.Category = optString(a.Category)
+		row.Signature = a.Signature
+		row.Category = a.Category
 		row.Techniques = a.Techniques
-		row.Message = optString(a.Message)
+		row.Message = a.Message
 		if a.EVESeverity > 0 {
-			row.AlertSeverity = optInt32(a.EVESeverity)
+			row.AlertSeverity = ints.value(a.EVESeverity)
 		}
 		if a.Count > 0 {
-			row.AlertCount = optInt32(a.Count)
+			row.AlertCount = ints.value(a.Count)
 		}
 	}
 
 	// modbus_*: the request or response fields the record carries.
 	if m := rec.Modbus; m != nil {
-		row.ModbusUnitID = optIntPtr(m.UnitID)
-		row.ModbusFunction = optIntPtr(m.Function)
-		row.ModbusAddress = optIntPtr(m.Address)
-		row.ModbusExcept = optIntPtr(m.Exception)
+		row.ModbusUnitID = ints.ptr(m.UnitID)
+		row.ModbusFunction = ints.ptr(m.Function)
+		row.ModbusAddress = ints.ptr(m.Address)
+		row.ModbusExcept = ints.ptr(m.Exception)
 	}
 	return row
 }
 
-func optString(s string) *string {
-	if s == "" {
-		return nil
+// intSlab hands out pointers into one lazily allocated array.
+type intSlab struct {
+	values *[optionalInts]int32
+	used   int
+}
+
+func (s *intSlab) value(v int) *int32 {
+	if s.values == nil {
+		s.values = new([optionalInts]int32)
 	}
-	return &s
+	p := &s.values[s.used]
+	*p = int32(v)
+	s.used++
+	return p
 }
 
-func optInt32(v int) *int32 {
-	n := int32(v)
-	return &n
-}
-
-func optIntPtr(p *int) *int32 {
+func (s *intSlab) ptr(p *int) *int32 {
 	if p == nil {
 		return nil
 	}
-	return optInt32(*p)
+	return s.value(*p)
 }
 
-func optPort(p *uint16) *int32 {
+func (s *intSlab) port(p *uint16) *int32 {
 	if p == nil {
 		return nil
 	}
-	return optInt32(int(*p))
+	return s.value(int(*p))
 }

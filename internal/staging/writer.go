@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -15,35 +16,48 @@ const rowGroupRows = 128 * 1024
 // SortRows orders rows by event time, then by raw key and line so that equal times keep a
 // deterministic order and the same input always encodes to the same bytes.
 func SortRows(rows []Row) {
-	slices.SortStableFunc(rows, func(a, b Row) int {
-		if c := a.EventTime.Compare(b.EventTime); c != 0 {
-			return c
-		}
-		if a.RawKey != b.RawKey {
-			if a.RawKey < b.RawKey {
-				return -1
-			}
-			return 1
-		}
-		return int(a.RawLine) - int(b.RawLine)
-	})
+	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(&a, &b) })
+}
+
+func compareRows(a, b *Row) int {
+	if c := a.EventTime.Compare(b.EventTime); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.RawKey, b.RawKey); c != 0 {
+		return c
+	}
+	return int(a.RawLine) - int(b.RawLine)
 }
 
 // Encode sorts rows by event time and returns them as one snappy Parquet file.
 func Encode(rows []Row) ([]byte, error) {
 	SortRows(rows)
+	return encode(func(fn func([]Row) error) error { return fn(rows) })
+}
 
+// EncodeBuffer returns the buffer's rows, in event-time order, as one snappy Parquet file.
+func EncodeBuffer(b *RowBuffer) ([]byte, error) {
+	return encode(b.each)
+}
+
+// encode writes the batches that each produces, already in order, to one Parquet file.
+func encode(each func(func([]Row) error) error) ([]byte, error) {
 	var buf bytes.Buffer
 	w := parquet.NewGenericWriter[Row](&buf,
-		parquet.Compression(&parquet.Snappy),
+		parquet.Compression(fastSnappy{}),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("otlake", "1", ""),
 	)
-	for start := 0; start < len(rows); start += rowGroupRows {
-		end := min(start+rowGroupRows, len(rows))
-		if _, err := w.Write(rows[start:end]); err != nil {
-			return nil, fmt.Errorf("encode parquet rows %d-%d: %w", start, end, err)
+	written := 0
+	err := each(func(rows []Row) error {
+		if _, err := w.Write(rows); err != nil {
+			return fmt.Errorf("encode parquet rows %d-%d: %w", written, written+len(rows), err)
 		}
+		written += len(rows)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encode parquet footer: %w", err)

@@ -174,12 +174,28 @@ func TestEncodeRoundTrip(t *testing.T) {
 	eve, alert, drop := rows[0], rows[1], rows[2]
 
 	t.Run("nulls stay null", func(t *testing.T) {
-		assert.Nil(t, eve.SrcIP)
 		assert.Nil(t, eve.SrcPort)
-		assert.Nil(t, eve.HostIdentifier)
-		assert.Nil(t, eve.Rule)
 		assert.Nil(t, drop.SignatureID)
+		assert.Nil(t, eve.Techniques)
 		assert.True(t, eve.TimeAssumedUTC)
+
+		// Read the string columns through pointers, which tell NULL from "".
+		type probe struct {
+			SrcIP          *string `parquet:"src_ip,optional"`
+			HostIdentifier *string `parquet:"host_identifier,optional"`
+			Rule           *string `parquet:"rule,optional"`
+			Protocol       *string `parquet:"protocol,optional"`
+		}
+		data := encodeSample(t)
+		probes, err := parquet.Read[probe](bytes.NewReader(data), int64(len(data)))
+		require.NoError(t, err)
+		require.Len(t, probes, 3)
+		assert.Nil(t, probes[0].SrcIP)
+		assert.Nil(t, probes[0].HostIdentifier)
+		assert.Nil(t, probes[0].Rule)
+		assert.Nil(t, probes[0].Protocol)
+		require.NotNil(t, probes[1].Rule)
+		assert.Equal(t, "UNAUTHORIZED_MODBUS_WRITE", *probes[1].Rule)
 	})
 
 	t.Run("times truncated to milliseconds in UTC", func(t *testing.T) {
@@ -189,15 +205,15 @@ func TestEncodeRoundTrip(t *testing.T) {
 	})
 
 	t.Run("values survive", func(t *testing.T) {
-		assert.Equal(t, "2001:db8::1", *alert.SrcIP)
+		assert.Equal(t, "2001:db8::1", alert.SrcIP)
 		assert.Equal(t, int32(502), *alert.DstPort)
-		assert.Equal(t, "UNAUTHORIZED_MODBUS_WRITE", *alert.Rule)
+		assert.Equal(t, "UNAUTHORIZED_MODBUS_WRITE", alert.Rule)
 		assert.Equal(t, []string{"T0836", "T0855"}, alert.Techniques)
 		assert.Equal(t, int32(6), *alert.ModbusFunction)
 		assert.Equal(t, int32(3), *alert.AlertCount)
-		assert.Equal(t, "OT-DROP:", *drop.LogPrefix)
-		assert.Equal(t, "eth0", *drop.OutInterface)
-		assert.Equal(t, "DROP", *drop.Action)
+		assert.Equal(t, "OT-DROP:", drop.LogPrefix)
+		assert.Equal(t, "eth0", drop.OutInterface)
+		assert.Equal(t, "DROP", drop.Action)
 		assert.Equal(t, int32(1), drop.RawLine)
 		assert.Equal(t, "source=x/date=2024-05-01/a.json", drop.RawKey)
 	})
@@ -205,4 +221,50 @@ func TestEncodeRoundTrip(t *testing.T) {
 
 func TestEncodeDeterministic(t *testing.T) {
 	assert.Equal(t, encodeSample(t), encodeSample(t))
+}
+
+func TestRowBufferOrder(t *testing.T) {
+	base := time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		offsets []int // seconds after base, in arrival order
+	}{
+		{"in order across chunks", seq(chunkRows + 10)},
+		{"one late row", append(seq(20), 5)},
+		{"reversed", reversed(seq(chunkRows + 3))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf RowBuffer
+			for i, off := range tt.offsets {
+				buf.Add(Row{EventTime: base.Add(time.Duration(off) * time.Second), RawKey: "k", RawLine: int32(i + 1), Format: "eve", Raw: "x"})
+			}
+			require.Equal(t, len(tt.offsets), buf.Len())
+
+			data, err := EncodeBuffer(&buf)
+			require.NoError(t, err)
+			rows, err := Decode(data)
+			require.NoError(t, err)
+			require.Len(t, rows, len(tt.offsets))
+			for i := 1; i < len(rows); i++ {
+				require.False(t, rows[i].EventTime.Before(rows[i-1].EventTime), "row %d out of order", i)
+			}
+		})
+	}
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func reversed(in []int) []int {
+	out := make([]int, len(in))
+	for i, v := range in {
+		out[len(in)-1-i] = v
+	}
+	return out
 }
