@@ -139,6 +139,12 @@ func (r *Reassembler) drainEarly(sink Sink, stats *ReassemblyStats) {
 	}
 }
 
+// IsNewConnection reports whether a SYN with sequence number seq starts a new connection
+// rather than repeating the one this direction follows.
+func (r *Reassembler) IsNewConnection(seq uint32) bool {
+	return r.started && seq+1 != r.next
+}
+
 // Reset forgets the stream position and any buffered segments, for example when a new
 // connection reuses the flow's addresses and ports.
 func (r *Reassembler) Reset() {
