@@ -126,7 +126,7 @@ func splitRFC3164(s string, i int, ctx Context) (syslogHeader, int, error) {
 func rfc3164Year(month time.Month, day, hour, minute, second int, objectDate time.Time) (time.Time, bool) {
 	at := func(year int) (time.Time, bool) {
 		t := time.Date(year, month, day, hour, minute, second, 0, time.UTC)
-		return t, t.Day() == day
+		return t, t.Day() == day && inYearRange(t)
 	}
 
 	if objectDate.IsZero() {

@@ -8,6 +8,19 @@ import (
 // maxFractionDigits is the nanosecond precision of time.Time; further digits are dropped.
 const maxFractionDigits = 9
 
+// Event times must fall in years minYear to maxYear (UTC). Earlier times come only from
+// unset clocks or damage, and RFC 3339 text and JSON cannot write years past 9999.
+const (
+	minYear = 1970
+	maxYear = 9999
+)
+
+// inYearRange reports whether t, in UTC, is within minYear to maxYear.
+func inYearRange(t time.Time) bool {
+	year := t.UTC().Year()
+	return year >= minYear && year <= maxYear
+}
+
 // parseISOTime reads an ISO 8601 date-time at the start of s: YYYY-MM-DDTHH:MM:SS, optional
 // fraction after '.' or ',', then an optional zone: Z, +hh:mm, +hhmm or +hh. Suricata writes
 // +hhmm, which time.RFC3339 rejects, so the layout is read by hand. It returns the instant in
@@ -75,7 +88,11 @@ func parseISOTime(s string) (t time.Time, assumedUTC bool, n int, ok bool) {
 		// time.Date normalises Feb 30 to March; the line named a day that does not exist.
 		return time.Time{}, false, 0, false
 	}
-	return t.Add(-time.Duration(offset) * time.Second), assumedUTC, n, true
+	t = t.Add(-time.Duration(offset) * time.Second)
+	if !inYearRange(t) {
+		return time.Time{}, false, 0, false
+	}
+	return t, assumedUTC, n, true
 }
 
 // parseOffset reads +hh:mm, +hhmm or +hh and returns the offset east of UTC in seconds and
@@ -151,7 +168,8 @@ func parseEpoch(s string) (time.Time, bool) {
 			}
 		}
 	}
-	return time.Unix(int64(secs), int64(nanos)).UTC(), true
+	t := time.Unix(int64(secs), int64(nanos)).UTC()
+	return t, inYearRange(t)
 }
 
 // parseEpochFloat handles the rare exponent form, accepting float64 rounding.
@@ -163,7 +181,8 @@ func parseEpochFloat(s string) (time.Time, bool) {
 	}
 	secs := int64(f)
 	nanos := int64((f - float64(secs)) * 1e9)
-	return time.Unix(secs, nanos).UTC(), true
+	t := time.Unix(secs, nanos).UTC()
+	return t, inYearRange(t)
 }
 
 // digits parses a short run of ASCII digits; it rejects signs, spaces and empty input.
