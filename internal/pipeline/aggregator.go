@@ -1,0 +1,91 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/detection"
+	"github.com/otlake/cloud-telemetry-lake/internal/incident"
+	"github.com/otlake/cloud-telemetry-lake/internal/objectkey"
+)
+
+// Aggregator turns a batch of new detections into one incident report and one alert.
+type Aggregator struct {
+	Reports  ReportStore
+	Notifier Notifier
+	Now      func() time.Time // defaults to time.Now
+	Log      *slog.Logger
+}
+
+// Outcome describes what Aggregate did with a batch.
+type Outcome struct {
+	IncidentID string
+	ReportKey  string
+	ReportURI  string
+	Subject    string
+	Report     incident.Report
+	// Created is false when the report already existed: the batch was a retry and no alert
+	// was sent again.
+	Created bool
+}
+
+// Aggregate writes the incident report for dets and publishes its alert, both at most once
+// per incident: the report key is derived from the detection IDs and written only if absent,
+// and the alert is published only by the call that created the report.
+func (a *Aggregator) Aggregate(ctx context.Context, dets []detection.Detection) (*Outcome, error) {
+	if len(dets) == 0 {
+		return nil, nil
+	}
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+
+	report, err := incident.Build(dets, now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("build incident report: %w", err)
+	}
+	body, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode incident report %s: %w", report.IncidentID, err)
+	}
+	out := &Outcome{
+		IncidentID: report.IncidentID,
+		ReportKey:  objectkey.Report(report.IncidentID),
+		Subject:    incident.Subject(report),
+		Report:     report,
+	}
+	out.ReportURI = a.Reports.URI(out.ReportKey)
+
+	// The conditional write decides which delivery of the batch owns the alert.
+	created, err := a.Reports.PutIfAbsent(ctx, out.ReportKey, append(body, '\n'))
+	if err != nil {
+		return nil, fmt.Errorf("write incident report %q: %w", out.ReportKey, err)
+	}
+	out.Created = created
+	log := a.logger().With("incident_id", out.IncidentID, "detections", len(dets))
+	if !created {
+		log.Info("incident report exists; alert already sent", "report_key", out.ReportKey)
+		return out, nil
+	}
+
+	if err := a.Notifier.Publish(ctx, out.Subject, incident.Body(report, out.ReportURI)); err != nil {
+		// Undo the report so that the retry of this batch creates it again and publishes.
+		if delErr := a.Reports.Delete(ctx, out.ReportKey); delErr != nil {
+			log.Error("remove report after failed publish", "report_key", out.ReportKey, "err", delErr)
+		}
+		return nil, fmt.Errorf("publish alert for incident %s: %w", out.IncidentID, err)
+	}
+	log.Info("incident reported", "report_key", out.ReportKey, "subject", out.Subject)
+	return out, nil
+}
+
+func (a *Aggregator) logger() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
+}

@@ -1,0 +1,276 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/detection"
+	"github.com/otlake/cloud-telemetry-lake/internal/formats"
+	"github.com/otlake/cloud-telemetry-lake/internal/objectkey"
+	"github.com/otlake/cloud-telemetry-lake/internal/rawobject"
+	"github.com/otlake/cloud-telemetry-lake/internal/staging"
+	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
+)
+
+// maxReportedBadLines bounds the bad lines a Result carries for display; all of them are
+// still counted and quarantined.
+const maxReportedBadLines = 5
+
+// digestHexLen is the length of the content digest used in staged and quarantine keys:
+// 128 bits of SHA-256, enough that distinct objects never collide in practice.
+const digestHexLen = 32
+
+// Parser turns raw objects into staged Parquet, quarantine objects and detections.
+type Parser struct {
+	Raw        RawStore
+	Staged     ObjectWriter
+	Detections DetectionStore
+	Limits     rawobject.Limits
+	Log        *slog.Logger
+}
+
+// BadLine is one line that could not be parsed.
+type BadLine struct {
+	Key    string `json:"key"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Error  string `json:"error"`
+	Raw    string `json:"raw,omitempty"`
+}
+
+// Result summarises one processed object.
+type Result struct {
+	Bucket        string
+	Key           string
+	Source        string // staged partition: the key's source=, else the first record's
+	Date          string // staged partition: the key's date=, else the first record's day
+	Digest        string
+	Compressed    bool
+	Lines         int
+	BlankLines    int
+	Records       int
+	ByFormat      map[telemetry.Format]int
+	BadLines      int
+	BadReasons    map[string]int
+	FirstBad      []BadLine
+	StagedKey     string // empty when the object held no records
+	QuarantineKey string // empty when every line parsed
+	Detections    []detection.Detection
+	NewDetections []detection.Detection // nil when the store cannot tell
+}
+
+// Process reads one raw object and writes everything derived from it. An error means the
+// object could not be read or its outputs could not be written; bad lines are not errors.
+func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, error) {
+	log := p.logger().With("bucket", bucket, "key", key)
+
+	raw, err := objectkey.ParseRaw(key)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Bucket: bucket, Key: key, Source: raw.Source, Date: raw.Date,
+		ByFormat: map[telemetry.Format]int{}, BadReasons: map[string]int{},
+	}
+
+	// Read and parse every line; the digest covers the decompressed content only.
+	body, err := p.Raw.Open(ctx, bucket, key)
+	if err != nil {
+		return nil, fmt.Errorf("open object s3://%s/%s: %w", bucket, key, err)
+	}
+	defer body.Close()
+	st := &scanState{res: res, digest: sha256.New(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source}}
+	if err := p.scan(body, st); err != nil {
+		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
+	}
+	res.Digest = hex.EncodeToString(st.digest.Sum(nil))[:digestHexLen]
+	p.fillPartitions(res, st)
+
+	if err := p.write(ctx, res, st); err != nil {
+		return nil, err
+	}
+
+	log.Info("object processed",
+		"lines", res.Lines, "records", res.Records, "bad_lines", res.BadLines,
+		"detections", len(res.Detections), "staged_key", res.StagedKey)
+	return res, nil
+}
+
+type scanState struct {
+	res        *Result
+	ctx        formats.Context
+	digest     hash.Hash
+	rows       staging.RowBuffer
+	bad        []BadLine
+	firstEvent time.Time
+	firstFmt   telemetry.Format
+}
+
+func (p *Parser) scan(body io.Reader, st *scanState) error {
+	rd, err := rawobject.NewReader(body, p.Limits)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	st.res.Compressed = rd.Compressed()
+	newline := []byte{'\n'}
+
+	for {
+		line, n, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var lineErr *rawobject.LineError
+		if errors.As(err, &lineErr) {
+			st.res.Lines++
+			p.addBad(st, BadLine{Line: n, Reason: "line_too_long", Error: lineErr.Error()})
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		st.res.Lines++
+		st.digest.Write(line)
+		st.digest.Write(newline)
+
+		if isBlank(line) {
+			st.res.BlankLines++
+			continue
+		}
+
+		rec, err := formats.Parse(line, st.ctx)
+		if err != nil {
+			p.addBad(st, BadLine{Line: n, Reason: formats.Reason(err), Error: err.Error(), Raw: string(line)})
+			continue
+		}
+		p.addRecord(st, &rec, n)
+	}
+}
+
+func (p *Parser) addRecord(st *scanState, rec *telemetry.Record, line int) {
+	res := st.res
+	res.Records++
+	res.ByFormat[rec.Format]++
+	if res.Records == 1 {
+		// A key without partitions takes them from its first record.
+		st.firstEvent = rec.EventTime
+		st.firstFmt = rec.Format
+		p.fillPartitions(res, st)
+	}
+	st.rows.Add(staging.FromRecord(rec, res.Key, line))
+
+	if rec.Alert != nil {
+		ref := detection.RawRef{Bucket: res.Bucket, Key: res.Key, Line: line}
+		if det, ok := detection.FromRecord(*rec, res.Source, ref); ok {
+			res.Detections = append(res.Detections, det)
+		}
+	}
+}
+
+func (p *Parser) addBad(st *scanState, bad BadLine) {
+	bad.Key = st.res.Key
+	st.res.BadLines++
+	st.res.BadReasons[bad.Reason]++
+	if len(st.res.FirstBad) < maxReportedBadLines {
+		st.res.FirstBad = append(st.res.FirstBad, bad)
+	}
+	st.bad = append(st.bad, bad)
+	p.logger().Debug("bad line", "key", bad.Key, "line", bad.Line, "reason", bad.Reason)
+}
+
+// fillPartitions derives the staged partitions a key did not carry from its first record.
+func (p *Parser) fillPartitions(res *Result, st *scanState) {
+	if res.Source == "" {
+		res.Source = "unknown"
+		if res.Records > 0 {
+			res.Source = st.firstFmt.DefaultSource()
+		}
+	}
+	if res.Date == "" {
+		day := time.Now().UTC()
+		if res.Records > 0 {
+			day = st.firstEvent.UTC()
+		}
+		res.Date = day.Format(objectkey.DateLayout)
+	}
+}
+
+func (p *Parser) write(ctx context.Context, res *Result, st *scanState) error {
+	// staged Parquet: one object per raw content, overwritten on redelivery.
+	if st.rows.Len() > 0 {
+		data, err := staging.EncodeBuffer(&st.rows)
+		if err != nil {
+			return fmt.Errorf("stage object %q: %w", res.Key, err)
+		}
+		res.StagedKey = objectkey.Staged(res.Date, res.Source, res.Digest, 0)
+		if err := p.Staged.Put(ctx, res.StagedKey, data, "application/vnd.apache.parquet"); err != nil {
+			return fmt.Errorf("write staged object %q: %w", res.StagedKey, err)
+		}
+	}
+
+	// quarantine: every bad line with its reason and position, one JSON object per line.
+	if len(st.bad) > 0 {
+		var buf []byte
+		for _, b := range st.bad {
+			line, err := json.Marshal(b)
+			if err != nil {
+				return fmt.Errorf("encode quarantine line %d of %q: %w", b.Line, res.Key, err)
+			}
+			buf = append(append(buf, line...), '\n')
+		}
+		res.QuarantineKey = objectkey.Quarantine(res.Date, res.Source, res.Digest)
+		if err := p.Staged.Put(ctx, res.QuarantineKey, buf, "application/x-ndjson"); err != nil {
+			return fmt.Errorf("write quarantine object %q: %w", res.QuarantineKey, err)
+		}
+	}
+
+	// detections: idempotent puts keyed by content-derived IDs.
+	if len(res.Detections) > 0 {
+		// The same line twice in one object is one detection.
+		res.Detections = dedupeDetections(res.Detections)
+		inserted, err := p.Detections.Put(ctx, res.Detections)
+		if err != nil {
+			return fmt.Errorf("write detections of %q: %w", res.Key, err)
+		}
+		res.NewDetections = inserted
+	}
+	return nil
+}
+
+func (p *Parser) logger() *slog.Logger {
+	if p.Log != nil {
+		return p.Log
+	}
+	return slog.Default()
+}
+
+// dedupeDetections drops repeated detection IDs, keeping the first of each in place.
+func dedupeDetections(dets []detection.Detection) []detection.Detection {
+	seen := make(map[string]struct{}, len(dets))
+	out := dets[:0]
+	for _, d := range dets {
+		if _, dup := seen[d.DetectionID]; dup {
+			continue
+		}
+		seen[d.DetectionID] = struct{}{}
+		out = append(out, d)
+	}
+	return out
+}
+
+func isBlank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
