@@ -9,8 +9,13 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// ErrNotTransport is returned for frames without a TCP or UDP header, such as ARP or ICMP.
-var ErrNotTransport = errors.New("no tcp or udp header")
+// Errors of Decode besides the parser's own.
+var (
+	// ErrNotTransport is returned for frames without a TCP or UDP header, such as ARP or ICMP.
+	ErrNotTransport = errors.New("no tcp or udp header")
+	// ErrIPVersion is returned when the version field contradicts the EtherType.
+	ErrIPVersion = errors.New("ip version field does not match the ethertype")
+)
 
 // IP protocol numbers of the transports the sensor follows.
 const (
@@ -116,8 +121,14 @@ func (d *Decoder) Decode(data []byte, p *Packet) error {
 		case layers.LayerTypeDot1Q:
 			p.VLAN = d.dot1q.VLANIdentifier
 		case layers.LayerTypeIPv4:
+			if d.ip4.Version != 4 {
+				return ErrIPVersion
+			}
 			d.fillIPv4(p)
 		case layers.LayerTypeIPv6:
+			if d.ip6.Version != 6 {
+				return ErrIPVersion
+			}
 			d.fillIPv6(p)
 		case layers.LayerTypeTCP:
 			d.fillTCP(p)

@@ -34,11 +34,15 @@ type Reassembler struct {
 	started    bool
 	early      []earlySegment
 	earlyBytes int
+	// finEnd is the sequence number of the FIN seen in this direction, which an
+	// acknowledgement covers with one more.
+	finSeen bool
+	finEnd  uint32
 }
 
-// Add hands one segment to the reassembler: seq is its sequence number, syn its SYN flag
-// and payload its data. In-order bytes go to sink, at once or when a gap fills.
-func (r *Reassembler) Add(seq uint32, syn bool, payload []byte, sink Sink, stats *ReassemblyStats) {
+// Add hands one segment to the reassembler: seq is its sequence number, syn and fin its
+// flags and payload its data. In-order bytes go to sink, at once or when a gap fills.
+func (r *Reassembler) Add(seq uint32, syn, fin bool, payload []byte, sink Sink, stats *ReassemblyStats) {
 	// The SYN takes one sequence number before the first data byte.
 	if syn {
 		seq++
@@ -46,6 +50,10 @@ func (r *Reassembler) Add(seq uint32, syn bool, payload []byte, sink Sink, stats
 			r.next = seq
 			r.started = true
 		}
+	}
+	if fin {
+		r.finSeen = true
+		r.finEnd = seq + uint32(len(payload))
 	}
 	if len(payload) == 0 {
 		return
@@ -139,6 +147,42 @@ func (r *Reassembler) drainEarly(sink Sink, stats *ReassemblyStats) {
 	}
 }
 
+// Acked tells the reassembler that the receiver acknowledged every byte before ack. When
+// that passes the stream position, the bytes in between were lost by the capture, since
+// the receiver has them and nobody will send them again: the stream skips to the earliest
+// buffered segment or to ack, reporting a gap.
+func (r *Reassembler) Acked(ack uint32, sink Sink, stats *ReassemblyStats) {
+	// The FIN takes one sequence number after the last data byte.
+	if r.finSeen && ack == r.finEnd+1 {
+		ack = r.finEnd
+	}
+
+	// Acknowledgements more than maxAckLead ahead are forged or corrupt, not capture loss.
+	lead := int32(ack - r.next)
+	if !r.started || lead <= 0 || lead > maxAckLead {
+		return
+	}
+
+	stats.Gaps++
+	sink.Gap()
+	r.next = r.earliestBefore(ack)
+	r.drainEarly(sink, stats)
+	if int32(ack-r.next) > 0 {
+		r.next = ack
+		r.drainEarly(sink, stats)
+	}
+}
+
+// maxAckLead is the largest acknowledgement lead taken as capture loss: a TCP window
+// with the largest window scale (2^30 bytes) is the most a receiver can have accepted.
+const maxAckLead = 1 << 30
+
+// earliestBefore returns the sequence number of the earliest buffered segment when it
+// starts before limit, or limit.
+func (r *Reassembler) earliestBefore(limit uint32) uint32 {
+	return r.earliest(limit)
+}
+
 // IsNewConnection reports whether a SYN with sequence number seq starts a new connection
 // rather than repeating the one this direction follows.
 func (r *Reassembler) IsNewConnection(seq uint32) bool {
@@ -149,6 +193,7 @@ func (r *Reassembler) IsNewConnection(seq uint32) bool {
 // connection reuses the flow's addresses and ports.
 func (r *Reassembler) Reset() {
 	r.started = false
+	r.finSeen = false
 	r.early = r.early[:0]
 	r.earlyBytes = 0
 }

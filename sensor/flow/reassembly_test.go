@@ -77,7 +77,7 @@ func TestReassemblerOrder(t *testing.T) {
 			var got recorder
 			var stats ReassemblyStats
 			for _, s := range tt.segments {
-				r.Add(s.seq, s.syn, []byte(s.data), &got, &stats)
+				r.Add(s.seq, s.syn, false, []byte(s.data), &got, &stats)
 			}
 
 			assert.Equal(t, tt.want, got.String())
@@ -92,9 +92,9 @@ func TestReassemblerGapSkipped(t *testing.T) {
 	var stats ReassemblyStats
 
 	// Byte 101 never arrives; the early buffer fills and the reassembler moves on.
-	r.Add(100, false, []byte("a"), &got, &stats)
+	r.Add(100, false, false, []byte("a"), &got, &stats)
 	for i := range uint32(maxEarlySegments + 1) {
-		r.Add(102+i, false, []byte{'c' + byte(i)}, &got, &stats)
+		r.Add(102+i, false, false, []byte{'c' + byte(i)}, &got, &stats)
 	}
 
 	assert.Equal(t, "a|cdefghijk", got.String())
@@ -109,10 +109,10 @@ func TestReassemblerEarlyBytesBounded(t *testing.T) {
 	var stats ReassemblyStats
 	big := strings.Repeat("x", maxEarlyBytes/2)
 
-	r.Add(0, false, []byte("a"), &got, &stats)
-	r.Add(10, false, []byte(big), &got, &stats)
-	r.Add(5000, false, []byte(big), &got, &stats)
-	r.Add(9000, false, []byte(big), &got, &stats)
+	r.Add(0, false, false, []byte("a"), &got, &stats)
+	r.Add(10, false, false, []byte(big), &got, &stats)
+	r.Add(5000, false, false, []byte(big), &got, &stats)
+	r.Add(9000, false, false, []byte(big), &got, &stats)
 
 	assert.LessOrEqual(t, r.earlyBytes, maxEarlyBytes)
 	assert.Equal(t, uint64(1), stats.Gaps)
@@ -159,4 +159,40 @@ func TestTableExpiry(t *testing.T) {
 	reused, created := table.Lookup(k3, 17*second)
 	assert.True(t, created)
 	assert.Zero(t, reused.State, "reused entry starts from zero state")
+}
+
+func TestReassemblerAcked(t *testing.T) {
+	tests := []struct {
+		name     string
+		segments []segment
+		fin      bool
+		ack      uint32
+		next     uint32 // where the stream continues afterwards
+		want     string
+		gaps     uint64
+	}{
+		{"ack of delivered bytes", []segment{{seq: 100, data: "abc"}}, false, 103, 103, "abc", 0},
+		{"ack of fin", []segment{{seq: 100, data: "abc"}}, true, 104, 103, "abc", 0},
+		{"old ack", []segment{{seq: 100, data: "abc"}}, false, 90, 103, "abc", 0},
+		{"lost bytes skipped", []segment{{seq: 100, data: "ab"}, {seq: 105, data: "fg"}}, false, 107, 107, "ab|fg", 1},
+		{"ack past everything", []segment{{seq: 100, data: "ab"}}, false, 110, 110, "ab|", 1},
+		{"forged ack far ahead", []segment{{seq: 100, data: "ab"}}, false, 100 + 1<<31 - 1, 102, "ab", 0},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Reassembler
+			var got recorder
+			var stats ReassemblyStats
+			for i, s := range tt.segments {
+				r.Add(s.seq, s.syn, tt.fin && i == len(tt.segments)-1, []byte(s.data), &got, &stats)
+			}
+
+			r.Acked(tt.ack, &got, &stats)
+			r.Add(tt.next, false, false, []byte("z"), &got, &stats)
+
+			assert.Equal(t, tt.want+"z", got.String())
+			assert.Equal(t, tt.gaps, stats.Gaps)
+		})
+	}
 }

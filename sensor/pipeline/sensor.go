@@ -172,7 +172,18 @@ func (s *Sensor) HandleFrame(frame capture.Frame) {
 		s.curDir.reassembler.Reset()
 		s.curDir.stream.Reset()
 	}
-	s.curDir.reassembler.Add(p.Seq, syn, p.Payload, s, &s.reasm)
+	s.curDir.reassembler.Add(p.Seq, syn, p.Flags&decode.FlagFIN != 0, p.Payload, s, &s.reasm)
+
+	// An acknowledgement past the other direction's stream position means the capture
+	// lost those bytes for good: that stream skips the gap instead of waiting.
+	if p.Flags&decode.FlagACK != 0 {
+		s.curToServer = !s.curToServer
+		s.curDir = &st.modbus.toClient
+		if s.curToServer {
+			s.curDir = &st.modbus.toServer
+		}
+		s.curDir.reassembler.Acked(p.Ack, s, &s.reasm)
+	}
 	s.syncReassemblyStats()
 }
 
@@ -228,20 +239,19 @@ func (s *Sensor) startFlow(st *flowState, srcIsA bool, iface string) {
 	}
 }
 
-// sourceIsClient tells whether the current packet comes from the flow's client: the
-// sender of a SYN, else the end talking to a Modbus port, else the end with the higher
-// port.
+// sourceIsClient tells whether the current packet comes from the flow's client: the end
+// talking to a Modbus port, else the sender of a SYN, else the end with the higher port.
+// The Modbus port comes first because a forged or fuzzed SYN must not turn a Modbus flow
+// into an unwatched one.
 func (s *Sensor) sourceIsClient() bool {
 	p := &s.pkt
-	if p.Proto == decode.ProtoTCP && p.Flags&decode.FlagSYN != 0 {
-		return p.Flags&decode.FlagACK == 0
+	dstModbus, srcModbus := s.policy.IsModbusPort(p.DstPort), s.policy.IsModbusPort(p.SrcPort)
+	if dstModbus != srcModbus {
+		return dstModbus
 	}
 
-	switch {
-	case s.policy.IsModbusPort(p.DstPort):
-		return true
-	case s.policy.IsModbusPort(p.SrcPort):
-		return false
+	if p.Proto == decode.ProtoTCP && p.Flags&decode.FlagSYN != 0 {
+		return p.Flags&decode.FlagACK == 0
 	}
 	return p.SrcPort >= p.DstPort
 }
