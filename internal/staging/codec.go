@@ -6,9 +6,9 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
-// fastSnappy is Parquet's SNAPPY codec with the fastest compliant block encoder. parquet-go's
-// own codec uses the "better" encoder, which compresses these logs a few percent smaller
-// but takes about twice as long; any Snappy reader decodes either.
+// fastSnappy is Parquet's SNAPPY codec with the fastest standard block encoder. parquet-go's
+// own codec uses the slower "better" encoder for slightly smaller output. Any Snappy reader
+// decodes both.
 type fastSnappy struct{}
 
 func (fastSnappy) String() string                            { return "SNAPPY" }

@@ -9,38 +9,38 @@ import (
 // Row is one row of staged_telemetry. The parquet tags are the table's schema: column names,
 // OPTIONAL for values a record may lack, and millisecond UTC timestamps.
 type Row struct {
-	EventTime      time.Time  `parquet:"event_time,timestamp(millisecond)"`
-	IngestTime     *time.Time `parquet:"ingest_time,optional,timestamp(millisecond)"`
-	TimeAssumedUTC bool       `parquet:"time_assumed_utc"`
-	Format         string     `parquet:"format,dict"`
-	HostIdentifier string     `parquet:"host_identifier,optional,dict"`
-	EventType      string     `parquet:"event_type,optional,dict"`
-	Rule           string     `parquet:"rule,optional,dict"`
-	Severity       string     `parquet:"severity,optional,dict"`
-	SrcIP          string     `parquet:"src_ip,optional"`
-	DstIP          string     `parquet:"dst_ip,optional"`
-	SrcPort        *int32     `parquet:"src_port,optional"`
-	DstPort        *int32     `parquet:"dst_port,optional"`
-	Protocol       string     `parquet:"protocol,optional,dict"`
-	Action         string     `parquet:"action,optional,dict"`
-	FlowID         string     `parquet:"flow_id,optional"`
-	LogPrefix      string     `parquet:"log_prefix,optional,dict"`
-	InInterface    string     `parquet:"in_interface,optional,dict"`
-	OutInterface   string     `parquet:"out_interface,optional,dict"`
-	SignatureID    *int64     `parquet:"signature_id,optional"`
-	Signature      string     `parquet:"signature,optional,dict"`
-	Category       string     `parquet:"category,optional,dict"`
-	AlertSeverity  *int32     `parquet:"alert_severity,optional"`
-	Techniques     []string   `parquet:"techniques,optional,list"`
-	ModbusUnitID   *int32     `parquet:"modbus_unit_id,optional"`
-	ModbusFunction *int32     `parquet:"modbus_function,optional"`
-	ModbusAddress  *int32     `parquet:"modbus_address,optional"`
-	ModbusExcept   *int32     `parquet:"modbus_exception,optional"`
-	AlertCount     *int32     `parquet:"alert_count,optional"`
-	Message        string     `parquet:"message,optional"`
-	RawKey         string     `parquet:"raw_key,dict"`
-	RawLine        int32      `parquet:"raw_line"`
-	Raw            string     `parquet:"raw"`
+	EventTime       time.Time  `parquet:"event_time,timestamp(millisecond)"`
+	IngestTime      *time.Time `parquet:"ingest_time,optional,timestamp(millisecond)"`
+	TimeAssumedUTC  bool       `parquet:"time_assumed_utc"`
+	Format          string     `parquet:"format,dict"`
+	HostIdentifier  string     `parquet:"host_identifier,optional,dict"`
+	EventType       string     `parquet:"event_type,optional,dict"`
+	Rule            string     `parquet:"rule,optional,dict"`
+	Severity        string     `parquet:"severity,optional,dict"`
+	SrcIP           string     `parquet:"src_ip,optional"`
+	DstIP           string     `parquet:"dst_ip,optional"`
+	SrcPort         *int32     `parquet:"src_port,optional"`
+	DstPort         *int32     `parquet:"dst_port,optional"`
+	Protocol        string     `parquet:"protocol,optional,dict"`
+	Action          string     `parquet:"action,optional,dict"`
+	FlowID          string     `parquet:"flow_id,optional"`
+	LogPrefix       string     `parquet:"log_prefix,optional,dict"`
+	InInterface     string     `parquet:"in_interface,optional,dict"`
+	OutInterface    string     `parquet:"out_interface,optional,dict"`
+	SignatureID     *int64     `parquet:"signature_id,optional"`
+	Signature       string     `parquet:"signature,optional,dict"`
+	Category        string     `parquet:"category,optional,dict"`
+	AlertSeverity   *int32     `parquet:"alert_severity,optional"`
+	Techniques      []string   `parquet:"techniques,optional,list"`
+	ModbusUnitID    *int32     `parquet:"modbus_unit_id,optional"`
+	ModbusFunction  *int32     `parquet:"modbus_function,optional"`
+	ModbusAddress   *int32     `parquet:"modbus_address,optional"`
+	ModbusException *int32     `parquet:"modbus_exception,optional"`
+	AlertCount      *int32     `parquet:"alert_count,optional"`
+	Message         string     `parquet:"message,optional"`
+	RawKey          string     `parquet:"raw_key,dict"`
+	RawLine         int32      `parquet:"raw_line"`
+	Raw             string     `parquet:"raw"`
 }
 
 // optionalInts is how many *int32 columns a row can fill; FromRecord allocates their values
@@ -107,7 +107,7 @@ func FromRecord(rec *telemetry.Record, rawKey string, line int) Row {
 		row.ModbusUnitID = ints.ptr(m.UnitID)
 		row.ModbusFunction = ints.ptr(m.Function)
 		row.ModbusAddress = ints.ptr(m.Address)
-		row.ModbusExcept = ints.ptr(m.Exception)
+		row.ModbusException = ints.ptr(m.Exception)
 	}
 	return row
 }

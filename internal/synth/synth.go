@@ -124,8 +124,8 @@ func (g *Generator) SensorAlert() string {
 	}
 }
 
-// HMIAccept returns a netfilter ACCEPT line for the trusted HMI's polling, the kind
-// of telemetry that must never raise a detection.
+// HMIAccept returns a netfilter ACCEPT line for the trusted HMI's polling, telemetry
+// that raises no detection.
 func (g *Generator) HMIAccept() string {
 	t := g.tick()
 	return fmt.Sprintf("%s ot-gateway kernel: OT-ACCEPT: IN=eth1 OUT=eth1 SRC=%s DST=%s LEN=64 TOS=0x00 PREC=0x00 TTL=64 ID=%d DF PROTO=TCP SPT=%d DPT=502 WINDOW=502 RES=0x00 ACK PSH URGP=0",
