@@ -69,8 +69,9 @@ func Subject(r Report) string {
 		}
 	}
 
-	// Only a prefix longer than the limit gets here, which the bounds above rule out.
-	return truncate(prefix, MaxSubjectLength)
+	// Only a prefix of 90 characters (a detection count of 20 digits) next to a marker of 5 or
+	// more digits gets here. The subject then ends inside the marker.
+	return truncate(prefix+"+"+strconv.Itoa(len(ids))+" more", MaxSubjectLength)
 }
 
 // subjectText replaces every character outside printable ASCII (space to tilde) with '?'.

@@ -221,3 +221,16 @@ func TestBodyEmptySections(t *testing.T) {
 func TestReportKey(t *testing.T) {
 	assert.Equal(t, "incidents/"+labIncidentID+".json", ReportKey(labIncidentID))
 }
+
+func BenchmarkSubjectAndBody(b *testing.B) {
+	report, err := Build(loadBatch(b, "lab-batch.json"), createdAt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+
+	for b.Loop() {
+		_ = Subject(report)
+		_ = Body(report, "s3://ot-telemetry-reports-000000000000/"+ReportKey(report.IncidentID))
+	}
+}

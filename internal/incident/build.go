@@ -72,6 +72,7 @@ func Build(batch []detection.Detection, createdAt time.Time) (Report, error) {
 }
 
 // IncidentID returns the UUIDv5 of the sorted, deduplicated detection IDs joined by newlines.
+// Detection IDs are hex digests, so no ID contains the newline that separates them.
 func IncidentID(detectionIDs []string) string {
 	ids := append([]string(nil), detectionIDs...)
 	sort.Strings(ids)

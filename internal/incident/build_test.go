@@ -219,7 +219,7 @@ func TestIncidentIDIgnoresOrderAndDuplicates(t *testing.T) {
 
 	assert.Equal(t, a, IncidentID([]string{"c", "b", "a", "a"}))
 	assert.NotEqual(t, a, IncidentID([]string{"a", "b"}))
-	// "a\nb" must not collide with the single ID "a\nb" spelled differently.
+	// The newline separator keeps one ID "ab" apart from the two IDs "a" and "b".
 	assert.NotEqual(t, IncidentID([]string{"ab"}), IncidentID([]string{"a", "b"}))
 }
 

@@ -8,7 +8,7 @@ import (
 // Guidance names the documents whose structure the nist block follows.
 const Guidance = "NIST SP 800-61 Rev. 3 (CSF 2.0 categories) with the tracking fields and impact scales of SP 800-61 Rev. 2"
 
-// TrackingStatusNew is the SP 800-61 Rev. 2 status of an incident that nobody has handled yet.
+// TrackingStatusNew is the SP 800-61 Rev. 2 status of an incident that no handler has worked on yet.
 const TrackingStatusNew = "new"
 
 // Functional impact scale of SP 800-61 Rev. 2, section 3.2.6.
@@ -111,7 +111,8 @@ func functionalImpact(batch []detection.Detection) Rating {
 			}
 		}
 
-		// An alert that names no known technique still fired: it says nothing about the process.
+		// An alert that names no known technique still fired, so it rates low even though it
+		// shows no effect on the process.
 		if known == 0 {
 			raise(FunctionalLow, "detection "+d.DetectionID+" names no ATT&CK for ICS technique")
 		}

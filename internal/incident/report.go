@@ -111,7 +111,7 @@ type RecommendedActions struct {
 	Recovery    []Action `json:"recovery"`
 }
 
-// Action is one recommended step and the techniques it answers.
+// Action is one recommended step and the techniques it responds to.
 type Action struct {
 	Action     string   `json:"action"`
 	Techniques []string `json:"techniques"`
