@@ -20,10 +20,10 @@
 //
 // # Sensor alerts
 //
-// One JSON object per line from otsensor, whose contract is schema/sensor-alert.schema.json:
-// Host is the sensor name, EventType "alert", and the rule, severity, techniques, zones,
-// count, first and last seen times and message go to Record.Alert; the modbus block goes to
-// Record.Modbus.
+// One JSON object per line from otsensor, whose contract is schema/sensor-alert.schema.json.
+// Host is the sensor name and EventType is "alert". The rule, severity, techniques, zones,
+// count, first and last seen times and message go to Record.Alert, and the modbus block goes
+// to Record.Modbus.
 //
 // # Netfilter LOG lines
 //

@@ -89,12 +89,12 @@ const maxQuotedValue = 64
 // ParseError is a bad line: which format was being read, where, what was wrong, and the
 // sentinel that classifies it.
 type ParseError struct {
-	// Format is what was being parsed, e.g. "netfilter line" or "EVE record".
+	// Format is the kind of input being parsed, e.g. "netfilter line" or "EVE record".
 	Format string
 	// Column is the 1-based byte column in the parsed line, 0 when no single place is at
 	// fault (JSON fields are named in Detail instead).
 	Column int
-	// Detail says what is wrong, e.g. `invalid SRC= "999.1.1.1"`.
+	// Detail is the problem with its field and value, e.g. `invalid SRC= "999.1.1.1"`.
 	Detail string
 	// Err is one of the package's sentinel errors.
 	Err error

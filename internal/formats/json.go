@@ -278,6 +278,7 @@ func (f jsonField) addr(obj *fastjson.Value, key string) (netip.Addr, error) {
 		// netip's error keeps its input, so parse a copy to get an error that owns its text.
 		owned := strings.Clone(text)
 		_, err = netip.ParseAddr(owned)
+		err = addrCause(owned, err)
 		return netip.Addr{}, f.errorf(ErrBadAddress, fmt.Sprintf("invalid %q %s", f.path+key, quote(owned)), err)
 	}
 	return a.Unmap(), nil
