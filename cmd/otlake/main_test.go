@@ -85,3 +85,30 @@ func TestIngestThenDetections(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, out, "0 detection(s)")
 }
+
+func TestWatchOnceAndIncidents(t *testing.T) {
+	lake := t.TempDir()
+
+	// An object placed under raw/ by a shipper is picked up by watch.
+	data, err := os.ReadFile(filepath.Join(samplesDir, "ot_sensor", "alerts.ndjson"))
+	require.NoError(t, err)
+	key := filepath.Join(lake, "raw", "source=ot_sensor", "date=2026-05-20", "ot-gateway-1.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(key), 0o755))
+	require.NoError(t, os.WriteFile(key, data, 0o644))
+
+	code, out, stderr := runCLI("watch", "--lake", lake, "--once")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "processed source=ot_sensor/date=2026-05-20/ot-gateway-1.json: 200 records, 0 bad, 200 detections (200 new)")
+	assert.Contains(t, out, "incident  ")
+
+	code, out, stderr = runCLI("incidents", "--lake", lake, "--details")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "200 detection(s)")
+	assert.Contains(t, out, "subject: [CRITICAL] OT Incident ")
+	assert.Contains(t, out, "containment:")
+	assert.Contains(t, out, "1 incident report(s)")
+
+	code, _, stderr = runCLI("watch", "--lake", lake, "--interval", "0s")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "invalid --interval")
+}
