@@ -82,8 +82,10 @@ func csfCategories() []CSFCategory {
 }
 
 // functionalImpact rates the effect on the process from the worst tactic among the
-// detections' techniques. T0831 is left out because it is the incident-level summary of writes,
-// which already count as Impair Process Control.
+// detections' techniques: high for Impact, medium for Impair Process Control and Inhibit
+// Response Function, low for access techniques, none for Discovery and Collection. A safety
+// violation rates high and a write medium even when the detection names no technique. T0831 is
+// left out because it is the incident-level summary of those writes.
 func functionalImpact(batch []detection.Detection) Rating {
 	rating := Rating{FunctionalNone, "only discovery or collection techniques: no effect on the process was seen"}
 	raise := func(value, reason string) {
@@ -93,6 +95,13 @@ func functionalImpact(batch []detection.Detection) Rating {
 	}
 
 	for _, d := range batch {
+		switch {
+		case isSafetyViolation(d):
+			raise(FunctionalHigh, "detection "+d.DetectionID+" wrote outside a safe range")
+		case isWrite(d):
+			raise(FunctionalMedium, "detection "+d.DetectionID+" wrote to the process")
+		}
+
 		known := 0
 		for _, id := range d.Techniques {
 			t, ok := attack.Lookup(id)
