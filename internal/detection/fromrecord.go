@@ -29,7 +29,8 @@ const detectionIDBytes = 16
 // FromRecord returns the detection for a record, with ok false when the record is not one.
 // Detections are sensor alerts (one per line) and EVE alerts of Suricata severity 1 or 2.
 // source is the raw object's source= partition (ot_sensor, iptables or malcolm), and ref
-// points at the raw line.
+// points at the raw line. An empty source stands for the format's default source, so that the
+// correlator never ends in a bare '#'.
 //
 // The detection ID depends only on rec.Raw and source, so the same line delivered again under
 // another key or at another line number produces an identical detection. Two identical lines
@@ -38,6 +39,9 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	alert := rec.Alert
 	if alert == nil {
 		return Detection{}, false
+	}
+	if source == "" {
+		source = rec.Format.DefaultSource()
 	}
 
 	// rule, severity and techniques depend on which kind of alert this is.

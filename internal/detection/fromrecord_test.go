@@ -423,6 +423,13 @@ func TestDetectionIDDeterministic(t *testing.T) {
 		assert.Equal(t, "UNAUTHORIZED_MODBUS_WRITE#malcolm", other.IncidentCorrelator)
 	})
 
+	t.Run("empty source", func(t *testing.T) {
+		defaulted, ok := FromRecord(rec, "", testRef)
+		require.True(t, ok)
+
+		assert.Equal(t, base, defaulted)
+	})
+
 	t.Run("other raw line", func(t *testing.T) {
 		changed := sensorRecord(RuleUnauthorizedModbusWrite, func(r *telemetry.Record) { r.Raw += " " })
 		other, ok := FromRecord(changed, telemetry.SourceSensor, testRef)
