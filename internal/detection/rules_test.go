@@ -27,6 +27,8 @@ func TestIsEnterpriseZone(t *testing.T) {
 		{"Level 3", false},
 		{"L1/2", false},
 		{"level 1/2 control", false},
+		{"operations", false},
+		{"control", false},
 		{"dmz", false},
 		{"L3.5 DMZ", false},
 		{"site", false},
