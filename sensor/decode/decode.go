@@ -185,11 +185,9 @@ func (d *Decoder) fillTCP(p *Packet) {
 	p.Urgent = tcp.Urgent
 	p.Payload = tcp.Payload
 
-	// Flags: one bit per header flag, FIN lowest.
-	flags := [8]bool{tcp.FIN, tcp.SYN, tcp.RST, tcp.PSH, tcp.ACK, tcp.URG, tcp.ECE, tcp.CWR}
-	for i, set := range flags {
-		if set {
-			p.Flags |= 1 << i
-		}
-	}
+	// Flags: byte 13 of the header holds CWR to FIN, the order of the Flag constants.
+	p.Flags = tcp.Contents[tcpFlagsOffset]
 }
+
+// tcpFlagsOffset is the TCP header byte with the flags CWR, ECE, URG, ACK, PSH, RST, SYN, FIN.
+const tcpFlagsOffset = 13

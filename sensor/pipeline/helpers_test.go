@@ -107,7 +107,7 @@ func replay(t *testing.T, pol *policy.Policy, paths ...string) (*Sensor, *memory
 	return s, alerts, drops
 }
 
-func mustParsePolicy(t *testing.T, text string) *policy.Policy {
+func mustParsePolicy(t testing.TB, text string) *policy.Policy {
 	t.Helper()
 
 	p, err := policy.Parse("test.yaml", []byte(text))
@@ -115,7 +115,7 @@ func mustParsePolicy(t *testing.T, text string) *policy.Policy {
 	return p
 }
 
-func labPolicy(t *testing.T) *policy.Policy {
+func labPolicy(t testing.TB) *policy.Policy {
 	t.Helper()
 
 	p, err := policy.Load(filepath.Join("..", "examples", "lab-policy.yaml"))
