@@ -245,3 +245,13 @@ func writeGzip(path string, data []byte) error {
 	}
 	return f.Close()
 }
+
+// mustParsePolicyNoTest parses a policy for package-level test values; it panics on a
+// broken literal, which is a bug in the test itself.
+func mustParsePolicyNoTest(text string) *policy.Policy {
+	p, err := policy.Parse("test.yaml", []byte(text))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
