@@ -147,10 +147,10 @@ func (r *Reassembler) drainEarly(sink Sink, stats *ReassemblyStats) {
 	}
 }
 
-// Acked tells the reassembler that the receiver acknowledged every byte before ack. When
-// that passes the stream position, the bytes in between were lost by the capture, since
-// the receiver has them and nobody will send them again: the stream skips to the earliest
-// buffered segment or to ack, reporting a gap.
+// Acked records that the receiver acknowledged every byte before ack. When ack is past
+// the stream position, the capture lost the bytes in between: the receiver has them, so
+// nobody sends them again. The stream then skips to the earliest buffered segment or to
+// ack, and reports a gap.
 func (r *Reassembler) Acked(ack uint32, sink Sink, stats *ReassemblyStats) {
 	// The FIN takes one sequence number after the last data byte.
 	if r.finSeen && ack == r.finEnd+1 {
@@ -189,7 +189,7 @@ func (r *Reassembler) IsNewConnection(seq uint32) bool {
 	return r.started && seq+1 != r.next
 }
 
-// Reset forgets the stream position and any buffered segments, for example when a new
+// Reset drops the stream position and any buffered segments, for example when a new
 // connection reuses the flow's addresses and ports.
 func (r *Reassembler) Reset() {
 	r.started = false

@@ -50,7 +50,7 @@ type Modbus struct {
 	Exception     *uint8   `json:"exception"` // exception code of the response
 }
 
-// Time marshals as RFC 3339 in UTC with nanoseconds when present, as the contract asks.
+// Time marshals as RFC 3339 in UTC with nanoseconds when present, as the contract requires.
 type Time time.Time
 
 // MarshalJSON returns the time in RFC 3339 UTC.

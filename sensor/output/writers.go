@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-// LineWriter is where the writers below put their lines: a RotatingFile, or any line sink.
+// LineWriter is the destination of the writers' lines, such as a RotatingFile.
 type LineWriter interface {
 	WriteLine(line []byte) error
 }

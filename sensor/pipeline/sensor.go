@@ -239,7 +239,7 @@ func (s *Sensor) startFlow(st *flowState, srcIsA bool, iface string) {
 	}
 }
 
-// sourceIsClient tells whether the current packet comes from the flow's client: the end
+// sourceIsClient reports whether the current packet comes from the flow's client: the end
 // talking to a Modbus port, else the sender of a SYN, else the end with the higher port.
 // The Modbus port comes first because a forged or fuzzed SYN must not turn a Modbus flow
 // into an unwatched one.

@@ -153,7 +153,7 @@ func (p *Policy) ZoneOf(addr netip.Addr) *Zone {
 
 // Allowed reports whether a flow from zone src to zone dst over proto ("tcp" or "udp")
 // to dstPort may pass. Flows inside one zone always may, and so may flows with an end
-// outside every zone, because the policy says nothing about them.
+// outside every zone, because the policy does not cover them.
 func (p *Policy) Allowed(src, dst *Zone, proto string, dstPort uint16) bool {
 	if src == nil || dst == nil || src == dst {
 		return true
@@ -173,8 +173,8 @@ func (p *Policy) Allowed(src, dst *Zone, proto string, dstPort uint16) bool {
 	return false
 }
 
-// TrustedWriter reports whether client may write quantity items from address on unit
-// with write function fn (coils for 5 and 15, registers otherwise).
+// TrustedWriter reports whether client may write quantity items from address on unit:
+// coils when coils is set (functions 5 and 15), holding registers otherwise.
 func (p *Policy) TrustedWriter(client netip.Addr, unit uint8, coils bool, address, quantity uint16) bool {
 	for _, w := range p.Writers {
 		if !w.Client.Contains(client) {

@@ -185,7 +185,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 
-		// A policy that loads answers every lookup without panicking.
+		// A policy that loads handles every lookup without panicking.
 		addr := netip.MustParseAddr("10.0.0.1")
 		zone := p.ZoneOf(addr)
 		p.Allowed(zone, zone, "tcp", 502)

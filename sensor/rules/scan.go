@@ -18,7 +18,7 @@ const (
 	exceptionIllegal = 2   // exception code Illegal Data Address: the client probes addresses
 )
 
-// scanState is what the scan rule remembers about one client.
+// scanState is the scan rule's record of one client.
 type scanState struct {
 	lastEvent    int64
 	flaggedUntil int64 // while now <= flaggedUntil, every request and exception folds into the alert
@@ -180,7 +180,7 @@ func readAddress(req *modbus.Request) (uint16, bool) {
 	return 0, false
 }
 
-// Response applies the rules to a response on flow f. pending is the request it answers,
+// Response applies the rules to a response on flow f. pending is the request it responds to,
 // or nil when none was found.
 func (e *Engine) Response(f *Flow, adu *modbus.ADU, pending *modbus.Pending, now int64) {
 	if !adu.IsException() {

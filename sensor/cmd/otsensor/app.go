@@ -19,7 +19,7 @@ import (
 )
 
 // flushEvery is how often live capture flushes the output files, so that a shipper
-// reading them sees alerts within about a second.
+// reading them gets alerts within about a second.
 const flushEvery = time.Second
 
 type app struct {
