@@ -42,11 +42,11 @@ type Config struct {
 
 // Counters count what a Shipper did.
 type Counters struct {
-	Objects  int
-	Lines    int
-	Bytes    int64
-	Retries  int
-	Resent   int // pending batches re-sent after a restart
+	Objects int
+	Lines   int
+	Bytes   int64
+	Retries int
+	Resent  int // pending batches re-sent after a restart
 }
 
 // Shipper ships the lines of several streams to a target.
