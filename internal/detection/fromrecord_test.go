@@ -260,8 +260,8 @@ func TestFromRecordEVESeverities(t *testing.T) {
 		wantOK       bool
 		wantSeverity string
 	}{
-		{"severity 1", 1, true, SeverityCritical},
-		{"severity 2", 2, true, SeverityHigh},
+		{"severity 1", 1, true, SeverityHigh},
+		{"severity 2", 2, true, SeverityMedium},
 		{"severity 3", 3, false, ""},
 		{"severity 4", 4, false, ""},
 		{"severity 0", 0, false, ""},
@@ -308,14 +308,14 @@ func TestFromRecordEVEFields(t *testing.T) {
 			name:           "missing severity derived",
 			edit:           func(r *telemetry.Record) { r.Alert.Severity = "" },
 			wantRule:       "NDR_SIGNATURE_4000003",
-			wantSeverity:   SeverityCritical,
+			wantSeverity:   SeverityHigh,
 			wantTechniques: []string{"T0855"},
 		},
 		{
 			name:           "no signature id",
 			edit:           func(r *telemetry.Record) { r.Alert.SignatureID = nil },
 			wantRule:       "NDR_SIGNATURE_UNKNOWN",
-			wantSeverity:   SeverityCritical,
+			wantSeverity:   SeverityHigh,
 			wantTechniques: []string{"T0855"},
 		},
 		{
@@ -324,14 +324,14 @@ func TestFromRecordEVEFields(t *testing.T) {
 				r.Alert.Techniques = []string{"T1190", "t0886", "T0855", "T0886", "", "T0831", "mitre"}
 			},
 			wantRule:       "NDR_SIGNATURE_4000003",
-			wantSeverity:   SeverityCritical,
+			wantSeverity:   SeverityHigh,
 			wantTechniques: []string{"T0855", "T0886", "T1190"},
 		},
 		{
 			name:           "no techniques",
 			edit:           func(r *telemetry.Record) { r.Alert.Techniques = nil },
 			wantRule:       "NDR_SIGNATURE_4000003",
-			wantSeverity:   SeverityCritical,
+			wantSeverity:   SeverityHigh,
 			wantTechniques: []string{},
 		},
 	}

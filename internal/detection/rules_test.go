@@ -1,6 +1,7 @@
 package detection
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -90,16 +91,16 @@ func TestSeverityFromEVE(t *testing.T) {
 		eve  int
 		want string
 	}{
-		{1, SeverityCritical},
-		{2, SeverityHigh},
-		{3, SeverityMedium},
+		{1, SeverityHigh},
+		{2, SeverityMedium},
+		{3, SeverityLow},
 		{4, SeverityLow},
 		{0, SeverityLow},
 		{255, SeverityLow},
 		{-1, SeverityLow},
 	}
 	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(fmt.Sprintf("severity %d", tt.eve), func(t *testing.T) {
 			assert.Equal(t, tt.want, SeverityFromEVE(tt.eve))
 		})
 	}

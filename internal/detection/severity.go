@@ -23,15 +23,14 @@ func NormalizeSeverity(severity string) (string, bool) {
 	return severity, SeverityRank(severity) > 0
 }
 
-// SeverityFromEVE maps Suricata's alert severity (1 is the highest, 4 the lowest) one to one
-// onto CRITICAL, HIGH, MEDIUM and LOW. Values outside 1..4 map to LOW.
+// SeverityFromEVE maps Suricata's alert severity onto ours as the EVE parser does: 1 (high)
+// to HIGH, 2 (medium) to MEDIUM, and 3, 4 and anything else to LOW. CRITICAL is kept for the
+// sensor's own safety rule, which knows the process.
 func SeverityFromEVE(eveSeverity int) string {
 	switch eveSeverity {
 	case 1:
-		return SeverityCritical
-	case 2:
 		return SeverityHigh
-	case 3:
+	case 2:
 		return SeverityMedium
 	}
 	return SeverityLow

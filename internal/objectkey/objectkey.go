@@ -11,7 +11,7 @@ import (
 const (
 	StagedPrefix     = "parsed/"
 	QuarantinePrefix = "errors/"
-	ReportPrefix     = "incidents/"
+	ReportPrefix     = "incidents/" // incident.ReportKey builds the keys under it
 )
 
 // DateLayout is the layout of the date= partition value.
@@ -78,9 +78,4 @@ func Staged(date, source, digest string, part int) string {
 // Quarantine builds the key of the NDJSON object that keeps a raw object's bad lines.
 func Quarantine(date, source, digest string) string {
 	return fmt.Sprintf("%sdate=%s/source=%s/%s.ndjson", QuarantinePrefix, date, source, digest)
-}
-
-// Report builds the key of an incident report.
-func Report(incidentID string) string {
-	return ReportPrefix + incidentID + ".json"
 }

@@ -48,5 +48,4 @@ func TestKeys(t *testing.T) {
 	assert.Equal(t, "parsed/date=2026-05-20/source=malcolm/abc.parquet", Staged("2026-05-20", "malcolm", "abc", 0))
 	assert.Equal(t, "parsed/date=2026-05-20/source=malcolm/abc-0002.parquet", Staged("2026-05-20", "malcolm", "abc", 2))
 	assert.Equal(t, "errors/date=2026-05-20/source=iptables/abc.ndjson", Quarantine("2026-05-20", "iptables", "abc"))
-	assert.Equal(t, "incidents/7f3c.json", Report("7f3c"))
 }

@@ -2,14 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
 	"github.com/otlake/cloud-telemetry-lake/internal/incident"
-	"github.com/otlake/cloud-telemetry-lake/internal/objectkey"
 )
 
 // Aggregator turns a batch of new detections into one incident report and one alert.
@@ -36,7 +34,18 @@ type Outcome struct {
 // per incident: the report key is derived from the detection IDs and written only if absent,
 // and the alert is published only by the call that created the report.
 func (a *Aggregator) Aggregate(ctx context.Context, dets []detection.Detection) (*Outcome, error) {
-	if len(dets) == 0 {
+	log := a.logger()
+
+	// Items read back from a store may be damaged; one bad item must not sink the batch.
+	valid := make([]detection.Detection, 0, len(dets))
+	for _, d := range dets {
+		if err := d.Validate(); err != nil {
+			log.Warn("skip invalid detection", "detection_id", d.DetectionID, "err", err)
+			continue
+		}
+		valid = append(valid, d)
+	}
+	if len(valid) == 0 {
 		return nil, nil
 	}
 	now := time.Now
@@ -44,29 +53,29 @@ func (a *Aggregator) Aggregate(ctx context.Context, dets []detection.Detection) 
 		now = a.Now
 	}
 
-	report, err := incident.Build(dets, now().UTC())
+	report, err := incident.Build(valid, now().UTC())
 	if err != nil {
 		return nil, fmt.Errorf("build incident report: %w", err)
 	}
-	body, err := json.MarshalIndent(report, "", "  ")
+	body, err := report.Encode()
 	if err != nil {
 		return nil, fmt.Errorf("encode incident report %s: %w", report.IncidentID, err)
 	}
 	out := &Outcome{
 		IncidentID: report.IncidentID,
-		ReportKey:  objectkey.Report(report.IncidentID),
+		ReportKey:  incident.ReportKey(report.IncidentID),
 		Subject:    incident.Subject(report),
 		Report:     report,
 	}
 	out.ReportURI = a.Reports.URI(out.ReportKey)
 
 	// The conditional write decides which delivery of the batch owns the alert.
-	created, err := a.Reports.PutIfAbsent(ctx, out.ReportKey, append(body, '\n'))
+	created, err := a.Reports.PutIfAbsent(ctx, out.ReportKey, body)
 	if err != nil {
 		return nil, fmt.Errorf("write incident report %q: %w", out.ReportKey, err)
 	}
 	out.Created = created
-	log := a.logger().With("incident_id", out.IncidentID, "detections", len(dets))
+	log = log.With("incident_id", out.IncidentID, "detections", len(valid))
 	if !created {
 		log.Info("incident report exists; alert already sent", "report_key", out.ReportKey)
 		return out, nil
