@@ -45,7 +45,11 @@ func (s *Sensor) HandleADU(adu *modbus.ADU) {
 		return
 	}
 
-	req, err := modbus.ParseRequest(adu.PDU, s.values)
+	// The request lives in the sensor, so handing its address to the rules costs no
+	// allocation per ADU.
+	var err error
+	s.req, err = modbus.ParseRequest(adu.PDU, s.values)
+	req := &s.req
 	pending := modbus.Pending{
 		TransactionID: adu.TransactionID,
 		UnitID:        adu.UnitID,
@@ -61,8 +65,8 @@ func (s *Sensor) HandleADU(adu *modbus.ADU) {
 		return
 	}
 
-	s.observe(adu, &req)
-	s.engine.Request(&st.info, adu, &req, now)
+	s.observe(adu, req)
+	s.engine.Request(&st.info, adu, req, now)
 }
 
 func (s *Sensor) handleResponse(adu *modbus.ADU, now int64) {

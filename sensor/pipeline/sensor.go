@@ -58,7 +58,10 @@ type Sensor struct {
 	decoder *decode.Decoder
 	pkt     decode.Packet
 	values  []uint16
+	req     modbus.Request
 	reasm   flow.ReassemblyStats
+	// spare holds the Modbus state of expired flows for reuse by new ones.
+	spare []*modbusState
 	dropBuf []byte
 	timeout int64
 
@@ -231,7 +234,7 @@ func (s *Sensor) startFlow(st *flowState, srcIsA bool, iface string) {
 	}
 
 	if p.Proto == decode.ProtoTCP && s.policy.IsModbusPort(info.ServerPort) {
-		st.modbus = new(modbusState)
+		st.modbus = s.newModbusState()
 	}
 
 	if s.engine.CheckFlow(info, p.Timestamp) {
@@ -290,6 +293,26 @@ func (s *Sensor) emitAlert(a *output.Alert) {
 func (s *Sensor) expireFlow(_ flow.Key, entry *flow.Entry[flowState]) {
 	s.counters.FlowsExpired.Add(1)
 	s.counters.FlowsActive.Add(-1)
+
+	if m := entry.State.modbus; m != nil && len(s.spare) < maxSpareStates {
+		s.spare = append(s.spare, m)
+	}
+}
+
+// maxSpareStates bounds the Modbus states kept for reuse after their flows expired.
+const maxSpareStates = 1024
+
+// newModbusState returns a zeroed Modbus state, reusing one of an expired flow if it can.
+func (s *Sensor) newModbusState() *modbusState {
+	n := len(s.spare)
+	if n == 0 {
+		return new(modbusState)
+	}
+
+	m := s.spare[n-1]
+	s.spare = s.spare[:n-1]
+	*m = modbusState{}
+	return m
 }
 
 // Flush emits the updates of open alerts, as at the end of a replay or before exit.

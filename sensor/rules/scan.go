@@ -211,6 +211,11 @@ func (e *Engine) Response(f *Flow, adu *modbus.ADU, pending *modbus.Pending, now
 		}
 	}
 
+	// Most exceptions neither complete a burst nor go to a flagged client.
+	if found == nil && now > s.flaggedUntil {
+		return
+	}
+
 	var techniques []string
 	if code == exceptionIllegal {
 		techniques = append(techniques, TechPointTagIdentification)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/otlake/cloud-telemetry-lake/sensor/modbus"
 	"github.com/otlake/cloud-telemetry-lake/sensor/output"
@@ -16,6 +17,12 @@ var functionNames = map[uint8]string{
 	modbus.FuncMaskWriteRegister:      "Mask Write Register",
 	modbus.FuncReadWriteRegisters:     "Read/Write Multiple Registers",
 }
+
+// Techniques of UNAUTHORIZED_MODBUS_WRITE; shared, so folding a write allocates nothing.
+var (
+	coilWriteTechniques     = []string{TechUnauthorizedCommand}
+	registerWriteTechniques = []string{TechUnauthorizedCommand, TechModifyParameter}
+)
 
 // Request applies the rules to a decoded Modbus request on flow f at capture time now.
 func (e *Engine) Request(f *Flow, adu *modbus.ADU, req *modbus.Request, now int64) {
@@ -32,10 +39,10 @@ func (e *Engine) checkWriter(f *Flow, adu *modbus.ADU, req *modbus.Request, now 
 		return
 	}
 
-	// Coil writes are commands; register writes change parameters such as setpoints.
-	techniques := []string{TechUnauthorizedCommand}
+	// Coil writes are commands, and register writes change parameters such as setpoints.
+	techniques := coilWriteTechniques
 	if !coils {
-		techniques = append(techniques, TechModifyParameter)
+		techniques = registerWriteTechniques
 	}
 
 	key := flowKey(ruleWrite, f)
@@ -44,7 +51,7 @@ func (e *Engine) checkWriter(f *Flow, adu *modbus.ADU, req *modbus.Request, now 
 	}
 
 	alert := base(output.RuleWrite, output.SeverityHigh, f)
-	alert.Techniques = techniques
+	alert.Techniques = slices.Clone(techniques)
 	alert.Modbus = requestDetails(adu, req)
 	alert.Message = fmt.Sprintf("%s (function %d) from %s to unit %d address %d quantity %d: client not trusted to write there",
 		functionNames[req.Function], req.Function, f.Client, adu.UnitID, req.Address, req.Quantity)
