@@ -16,28 +16,29 @@ const modbusExceptionBit = 0x80
 
 // eveBlock holds the values an EVE record's pointers refer to, allocated together.
 type eveBlock struct {
-	ports  [2]uint16
-	alert  telemetry.Alert
-	sigID  int64
-	modbus telemetry.Modbus
+	ports      [2]uint16
+	alert      telemetry.Alert
+	sigID      int64
+	modbus     telemetry.Modbus
+	modbusInts [6]int // TransactionID, UnitID, Function, Exception, Address, Quantity
 }
 
 // readEVE fills rec from a Suricata EVE object. Any event_type is telemetry; fields that an
 // event type does not carry stay zero.
-func readEVE(obj *fastjson.Value, hdr syslogHeader, rec *telemetry.Record) error {
+func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	f := jsonField{format: eveFormat}
 	blk := &eveBlock{}
 	rec.Format = telemetry.FormatEVE
 
 	// EventType: the event_type text.
-	et := obj.Get("event_type")
+	et := top.eventType
 	if et.Type() != fastjson.TypeString || len(et.GetStringBytes()) == 0 {
 		return f.errorf(ErrBadField, `"event_type" is not a non-empty string`, nil)
 	}
 	rec.EventType = intern(et.GetStringBytes(), "alert", "flow", "modbus", "anomaly", "dns", "http", "tls", "fileinfo", "stats", "netflow")
 
 	// EventTime: the EVE timestamp, else the syslog header's.
-	t, assumed, ok, err := f.timestamp(obj, "timestamp")
+	t, assumed, ok, err := f.timestamp("timestamp", top.timestamp)
 	switch {
 	case err != nil:
 		return err
@@ -50,34 +51,34 @@ func readEVE(obj *fastjson.Value, hdr syslogHeader, rec *telemetry.Record) error
 	}
 
 	// Host: the EVE host field (a string, or an object with a name), else the syslog host.
-	if err := readEVEHost(obj, f, hdr, rec); err != nil {
+	if err := readEVEHost(top.host, f, hdr, rec); err != nil {
 		return err
 	}
 
 	// FlowID: exact digits, whether the number or a string carries them.
-	if err := readFlowID(obj, f, rec); err != nil {
+	if err := readFlowID(top.flowID, f, rec); err != nil {
 		return err
 	}
 
 	// SrcIP, DstIP, SrcPort, DstPort, Protocol: all optional, anomaly and stats have none.
-	if rec.SrcIP, err = f.addr(obj, "src_ip"); err != nil {
+	if rec.SrcIP, err = f.addr("src_ip", top.srcIP); err != nil {
 		return err
 	}
-	if rec.DstIP, err = f.addr(obj, "dest_ip"); err != nil {
+	if rec.DstIP, err = f.addr("dest_ip", top.destIP); err != nil {
 		return err
 	}
-	if rec.SrcPort, err = f.port(obj, "src_port", &blk.ports[0]); err != nil {
+	if rec.SrcPort, err = f.port("src_port", top.srcPort, &blk.ports[0]); err != nil {
 		return err
 	}
-	if rec.DstPort, err = f.port(obj, "dest_port", &blk.ports[1]); err != nil {
+	if rec.DstPort, err = f.port("dest_port", top.destPort, &blk.ports[1]); err != nil {
 		return err
 	}
-	if v := obj.Get("proto"); v != nil && v.Type() == fastjson.TypeString {
+	if v := top.proto; v != nil && v.Type() == fastjson.TypeString {
 		rec.Protocol = upperASCII(intern(v.GetStringBytes(), "TCP", "UDP", "ICMP", "IPv6-ICMP", "SCTP"))
 	}
 
 	// Alert and Action.
-	alertObj, err := f.object(obj, "alert")
+	alertObj, err := f.object("alert", top.alert)
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func readEVE(obj *fastjson.Value, hdr syslogHeader, rec *telemetry.Record) error
 	}
 
 	// Modbus.
-	modbusObj, err := f.object(obj, "modbus")
+	modbusObj, err := f.object("modbus", top.modbus)
 	if err != nil {
 		return err
 	}
@@ -100,9 +101,8 @@ func readEVE(obj *fastjson.Value, hdr syslogHeader, rec *telemetry.Record) error
 	return nil
 }
 
-func readEVEHost(obj *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
+func readEVEHost(v *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
 	rec.Host = hdr.host
-	v := obj.Get("host")
 	if v == nil {
 		return nil
 	}
@@ -113,7 +113,7 @@ func readEVEHost(obj *fastjson.Value, f jsonField, hdr syslogHeader, rec *teleme
 		}
 	case fastjson.TypeObject:
 		for _, key := range [...]string{"name", "hostname"} {
-			if name, ok, err := (jsonField{format: f.format, path: "host."}).str(v, key); err != nil {
+			if name, ok, err := (jsonField{format: f.format, path: "host."}).str(key, v.Get(key)); err != nil {
 				return err
 			} else if ok && name != "" {
 				rec.Host = name
@@ -125,9 +125,8 @@ func readEVEHost(obj *fastjson.Value, f jsonField, hdr syslogHeader, rec *teleme
 }
 
 // readFlowID keeps flow_id as written: a float64 would round IDs above 2^53.
-func readFlowID(obj *fastjson.Value, f jsonField, rec *telemetry.Record) error {
-	v := obj.Get("flow_id")
-	if v == nil || v.Type() == fastjson.TypeNull {
+func readFlowID(v *fastjson.Value, f jsonField, rec *telemetry.Record) error {
+	if absent(v) {
 		return nil
 	}
 
@@ -171,7 +170,7 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 	}
 
 	// SignatureID, Signature, Category.
-	id, ok, err := f.integer(obj, "signature_id", 0, 1<<62, ErrBadNumber)
+	id, ok, err := f.integer("signature_id", obj.Get("signature_id"), 0, 1<<62, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -179,15 +178,15 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 		blk.sigID = id
 		a.SignatureID = &blk.sigID
 	}
-	if a.Signature, _, err = f.str(obj, "signature"); err != nil {
+	if a.Signature, _, err = f.str("signature", obj.Get("signature")); err != nil {
 		return err
 	}
-	if a.Category, _, err = f.str(obj, "category"); err != nil {
+	if a.Category, _, err = f.str("category", obj.Get("category")); err != nil {
 		return err
 	}
 
 	// EVESeverity and Severity: Suricata's priority, 1 highest; 3 is the default.
-	sev, ok, err := f.integer(obj, "severity", 1, 255, ErrBadNumber)
+	sev, ok, err := f.integer("severity", obj.Get("severity"), 1, 255, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -204,7 +203,7 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 	}
 
 	// Techniques: ATT&CK IDs from rule metadata keys such as mitre_technique_id.
-	meta, err := f.object(obj, "metadata")
+	meta, err := f.object("metadata", obj.Get("metadata"))
 	if err != nil {
 		return err
 	}
@@ -274,11 +273,11 @@ func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) er
 	m := &blk.modbus
 	rec.Modbus = m
 
-	request, err := f.object(obj, "request")
+	request, err := f.object("request", obj.Get("request"))
 	if err != nil {
 		return err
 	}
-	response, err := f.object(obj, "response")
+	response, err := f.object("response", obj.Get("response"))
 	if err != nil {
 		return err
 	}
@@ -291,7 +290,7 @@ func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) er
 		if side.v == nil {
 			continue
 		}
-		if err := readModbusMessage(side.v, jsonField{format: eveFormat, path: "modbus." + side.name}, m); err != nil {
+		if err := readModbusMessage(side.v, jsonField{format: eveFormat, path: "modbus." + side.name}, m, &blk.modbusInts); err != nil {
 			return err
 		}
 	}
@@ -299,24 +298,24 @@ func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) er
 }
 
 // readModbusMessage fills the fields of m that are still unset from one request or response.
-func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus) error {
+func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus, slots *[6]int) error {
 	var err error
 
 	// TransactionID, UnitID.
 	if m.TransactionID == nil {
-		if m.TransactionID, err = f.intPtr(msg, "transaction_id", 0, 65535); err != nil {
+		if m.TransactionID, err = f.intInto("transaction_id", msg.Get("transaction_id"), 0, 65535, &slots[0]); err != nil {
 			return err
 		}
 	}
 	if m.UnitID == nil {
-		if m.UnitID, err = f.intPtr(msg, "unit_id", 0, 255); err != nil {
+		if m.UnitID, err = f.intInto("unit_id", msg.Get("unit_id"), 0, 255, &slots[1]); err != nil {
 			return err
 		}
 	}
 
 	// Function: function_raw without the exception bit.
 	if m.Function == nil {
-		if m.Function, err = f.intPtr(msg, "function_raw", 0, 255); err != nil {
+		if m.Function, err = f.intInto("function_raw", msg.Get("function_raw"), 0, 255, &slots[2]); err != nil {
 			return err
 		}
 		if m.Function != nil {
@@ -325,13 +324,13 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus) er
 	}
 
 	// Exception: exception.raw.
-	exc, err := f.object(msg, "exception")
+	exc, err := f.object("exception", msg.Get("exception"))
 	if err != nil {
 		return err
 	}
 	if exc != nil && m.Exception == nil {
 		ef := jsonField{format: f.format, path: f.path + "exception."}
-		if m.Exception, err = ef.intPtr(exc, "raw", 0, 255); err != nil {
+		if m.Exception, err = ef.intInto("raw", exc.Get("raw"), 0, 255, &slots[3]); err != nil {
 			return err
 		}
 	}
@@ -343,7 +342,7 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus) er
 
 	// Address, Quantity and Values from the read or write block of a request.
 	for _, block := range [...]string{"read", "write"} {
-		b, err := f.object(msg, block)
+		b, err := f.object(block, msg.Get(block))
 		if err != nil {
 			return err
 		}
@@ -352,22 +351,22 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus) er
 		}
 		bf := jsonField{format: f.format, path: f.path + block + "."}
 		if m.Address == nil {
-			if m.Address, err = bf.intPtr(b, "address", 0, 65535); err != nil {
+			if m.Address, err = bf.intInto("address", b.Get("address"), 0, 65535, &slots[4]); err != nil {
 				return err
 			}
 		}
 		if m.Quantity == nil {
-			if m.Quantity, err = bf.intPtr(b, "quantity", 0, 65535); err != nil {
+			if m.Quantity, err = bf.intInto("quantity", b.Get("quantity"), 0, 65535, &slots[5]); err != nil {
 				return err
 			}
 		}
 		// A single write logs its value as a number; multiple writes log raw bytes as text.
 		if d := b.Get("data"); block == "write" && m.Values == nil && d != nil && d.Type() == fastjson.TypeNumber {
-			value, err := bf.intPtr(b, "data", 0, 65535)
+			value, _, err := bf.integer("data", d, 0, 65535, ErrBadNumber)
 			if err != nil {
 				return err
 			}
-			m.Values = []int{*value}
+			m.Values = []int{int(value)}
 		}
 	}
 	return nil

@@ -2,8 +2,6 @@ package formats
 
 import (
 	"fmt"
-	"net/netip"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -53,16 +51,15 @@ func jsonOrder(hint string) [3]jsonKind {
 	return [3]jsonKind{jsonEnvelope, jsonEVE, jsonSensor}
 }
 
-// matchesJSONKind reports whether an object has the keys of a shape.
-func matchesJSONKind(obj *fastjson.Value, kind jsonKind) bool {
-	hasEventType := obj.Exists("event_type")
+// matchesJSONKind reports whether an object with these top-level fields has the keys of a shape.
+func matchesJSONKind(top *topFields, kind jsonKind) bool {
 	switch kind {
 	case jsonEnvelope:
-		return obj.Exists("log") && obj.Exists("date") && !hasEventType && !obj.Exists("rule")
+		return top.log != nil && top.date != nil && top.eventType == nil && top.rule == nil
 	case jsonEVE:
-		return hasEventType
+		return top.eventType != nil
 	case jsonSensor:
-		return !hasEventType && obj.Exists("sensor") && obj.Exists("rule")
+		return top.eventType == nil && top.sensor != nil && top.rule != nil
 	}
 	return false
 }
@@ -80,17 +77,19 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + obj.Type().String() + ", not an object", Err: ErrUnknownFormat}
 	}
 
+	var top topFields
+	top.collect(obj)
 	for _, kind := range jsonOrder(ctx.SourceHint) {
-		if !matchesJSONKind(obj, kind) {
+		if !matchesJSONKind(&top, kind) {
 			continue
 		}
 		switch kind {
 		case jsonEnvelope:
-			return unwrapEnvelope(p, obj, len(s), hdr, ctx, env, rec)
+			return unwrapEnvelope(p, &top, len(s), hdr, ctx, env, rec)
 		case jsonEVE:
-			err = readEVE(obj, hdr, &rec)
+			err = readEVE(&top, hdr, &rec)
 		case jsonSensor:
-			err = readSensorAlert(obj, &rec)
+			err = readSensorAlert(&top, &rec)
 		}
 		putParser(p, len(s))
 		return rec, err
@@ -102,7 +101,7 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 
 // unwrapEnvelope parses the line inside a log shipper envelope. The envelope's date sets only
 // IngestTime; the inner line becomes the record, Raw included.
-func unwrapEnvelope(p *fastjson.Parser, obj *fastjson.Value, lineLen int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
+func unwrapEnvelope(p *fastjson.Parser, top *topFields, lineLen int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
 	const format = "envelope"
 
 	// Only one level is unwrapped, and only a bare envelope: a shipper never adds a header.
@@ -116,14 +115,14 @@ func unwrapEnvelope(p *fastjson.Parser, obj *fastjson.Value, lineLen int, hdr sy
 	}
 
 	// IngestTime from "date": an ISO 8601 string or epoch seconds as a number.
-	date, err := readEnvelopeDate(obj.Get("date"))
+	date, err := readEnvelopeDate(top.date)
 	if err != nil {
 		putParser(p, lineLen)
 		return rec, err
 	}
 
 	// The inner line, copied out before the parser goes back to the pool.
-	logValue := obj.Get("log")
+	logValue := top.log
 	if logValue.Type() != fastjson.TypeString {
 		putParser(p, lineLen)
 		return rec, &ParseError{Format: format, Detail: `"log" is a ` + logValue.Type().String() + ", not a string", Err: ErrBadField}
@@ -199,116 +198,4 @@ func bytesView(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
-}
-
-// jsonField names a field of a JSON format for error messages.
-type jsonField struct {
-	format string // e.g. "EVE record"
-	path   string // e.g. "alert.severity"
-}
-
-func (f jsonField) errorf(kind error, detail string, cause error) error {
-	return &ParseError{Format: f.format, Detail: detail, Err: kind, Cause: cause}
-}
-
-// str returns the string at key, copied, and whether it was present and not null.
-func (f jsonField) str(obj *fastjson.Value, key string) (string, bool, error) {
-	v := obj.Get(key)
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return "", false, nil
-	}
-	if v.Type() != fastjson.TypeString {
-		return "", false, f.errorf(ErrBadField, fmt.Sprintf("%q is a %s, not a string", f.path+key, v.Type()), nil)
-	}
-	return string(v.GetStringBytes()), true, nil
-}
-
-// integer returns the integer at key and whether it was present and not null; it rejects
-// fractions and values outside [lo, hi] with kind.
-func (f jsonField) integer(obj *fastjson.Value, key string, lo, hi int64, kind error) (int64, bool, error) {
-	v := obj.Get(key)
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return 0, false, nil
-	}
-	if v.Type() != fastjson.TypeNumber {
-		return 0, false, f.errorf(kind, fmt.Sprintf("%q is a %s, not a number", f.path+key, v.Type()), nil)
-	}
-	n, err := v.Int64()
-	if err != nil || n < lo || n > hi {
-		var buf [32]byte
-		return 0, false, f.errorf(kind, fmt.Sprintf("invalid %q %s, want an integer from %d to %d", f.path+key, quote(string(v.MarshalTo(buf[:0]))), lo, hi), nil)
-	}
-	return n, true, nil
-}
-
-// intPtr is integer for optional fields stored as *int.
-func (f jsonField) intPtr(obj *fastjson.Value, key string, lo, hi int64) (*int, error) {
-	n, ok, err := f.integer(obj, key, lo, hi, ErrBadNumber)
-	if err != nil || !ok {
-		return nil, err
-	}
-	v := int(n)
-	return &v, nil
-}
-
-// port returns the port at key, nil when absent or null.
-func (f jsonField) port(obj *fastjson.Value, key string, slot *uint16) (*uint16, error) {
-	n, ok, err := f.integer(obj, key, 0, 65535, ErrBadPort)
-	if err != nil || !ok {
-		return nil, err
-	}
-	*slot = uint16(n)
-	return slot, nil
-}
-
-// addr returns the IP address at key, zero when absent or null.
-func (f jsonField) addr(obj *fastjson.Value, key string) (netip.Addr, error) {
-	v := obj.Get(key)
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return netip.Addr{}, nil
-	}
-	if v.Type() != fastjson.TypeString {
-		return netip.Addr{}, f.errorf(ErrBadAddress, fmt.Sprintf("%q is a %s, not a string", f.path+key, v.Type()), nil)
-	}
-
-	// netip copies a zone into its own storage, so parsing from the parser's buffer is safe.
-	text := bytesView(v.GetStringBytes())
-	a, err := netip.ParseAddr(text)
-	if err != nil {
-		// netip's error keeps its input, so parse a copy to get an error that owns its text.
-		owned := strings.Clone(text)
-		_, err = netip.ParseAddr(owned)
-		err = addrCause(owned, err)
-		return netip.Addr{}, f.errorf(ErrBadAddress, fmt.Sprintf("invalid %q %s", f.path+key, quote(owned)), err)
-	}
-	return a.Unmap(), nil
-}
-
-// timestamp returns the date-time at key and whether it was present.
-func (f jsonField) timestamp(obj *fastjson.Value, key string) (t time.Time, assumedUTC, ok bool, err error) {
-	v := obj.Get(key)
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return time.Time{}, false, false, nil
-	}
-	if v.Type() != fastjson.TypeString {
-		return time.Time{}, false, false, f.errorf(ErrBadTimestamp, fmt.Sprintf("%q is a %s, not a string", f.path+key, v.Type()), nil)
-	}
-	text := bytesView(v.GetStringBytes())
-	t, assumedUTC, n, good := parseISOTime(text)
-	if !good || n != len(text) {
-		return time.Time{}, false, false, f.errorf(ErrBadTimestamp, fmt.Sprintf("invalid %q %s", f.path+key, quote(text)), nil)
-	}
-	return t, assumedUTC, true, nil
-}
-
-// object returns the object at key, nil when absent or null.
-func (f jsonField) object(obj *fastjson.Value, key string) (*fastjson.Value, error) {
-	v := obj.Get(key)
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return nil, nil
-	}
-	if v.Type() != fastjson.TypeObject {
-		return nil, f.errorf(ErrBadField, fmt.Sprintf("%q is a %s, not an object", f.path+key, v.Type()), nil)
-	}
-	return v, nil
 }

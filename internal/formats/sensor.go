@@ -13,6 +13,7 @@ const sensorFormat = "sensor alert"
 
 // sensorBlock holds the values a sensor alert's pointers refer to, allocated together.
 type sensorBlock struct {
+	modbusInts          [6]int // TransactionID, UnitID, Function, Address, Quantity, Exception
 	ports               [2]uint16
 	alert               telemetry.Alert
 	modbus              telemetry.Modbus
@@ -24,7 +25,7 @@ var sensorSeverities = [...]string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 
 // readSensorAlert fills rec from one line of otsensor's alert NDJSON, whose contract is
 // schema/sensor-alert.schema.json.
-func readSensorAlert(obj *fastjson.Value, rec *telemetry.Record) error {
+func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	f := jsonField{format: sensorFormat}
 	blk := &sensorBlock{}
 	a := &blk.alert
@@ -33,7 +34,7 @@ func readSensorAlert(obj *fastjson.Value, rec *telemetry.Record) error {
 	rec.Alert = a
 
 	// EventTime: timestamp, required.
-	t, assumed, ok, err := f.timestamp(obj, "timestamp")
+	t, assumed, ok, err := f.timestamp("timestamp", top.timestamp)
 	if err != nil {
 		return err
 	}
@@ -43,54 +44,54 @@ func readSensorAlert(obj *fastjson.Value, rec *telemetry.Record) error {
 	rec.EventTime, rec.TimeAssumedUTC = t, assumed
 
 	// Host: the sensor name. Rule: the detection that fired.
-	if rec.Host, ok, err = f.str(obj, "sensor"); err != nil {
+	if rec.Host, ok, err = f.str("sensor", top.sensor); err != nil {
 		return err
 	} else if !ok || rec.Host == "" {
 		return f.errorf(ErrMissingField, `"sensor" missing or empty`, nil)
 	}
-	if a.Rule, ok, err = f.str(obj, "rule"); err != nil {
+	if a.Rule, ok, err = f.str("rule", top.rule); err != nil {
 		return err
 	} else if !ok || a.Rule == "" {
 		return f.errorf(ErrMissingField, `"rule" missing or empty`, nil)
 	}
 
 	// Severity: one of the schema's four words.
-	if err := readSensorSeverity(obj, f, a); err != nil {
+	if err := readSensorSeverity(top.severity, f, a); err != nil {
 		return err
 	}
 
 	// Techniques: ATT&CK for ICS IDs.
-	if a.Techniques, err = readTechniques(obj, f); err != nil {
+	if a.Techniques, err = readTechniques(top.techniques, f); err != nil {
 		return err
 	}
 
 	// SrcIP, DstIP, SrcPort, DstPort.
-	if rec.SrcIP, err = f.addr(obj, "src_ip"); err != nil {
+	if rec.SrcIP, err = f.addr("src_ip", top.srcIP); err != nil {
 		return err
 	}
-	if rec.DstIP, err = f.addr(obj, "dst_ip"); err != nil {
+	if rec.DstIP, err = f.addr("dst_ip", top.dstIP); err != nil {
 		return err
 	}
-	if rec.SrcPort, err = f.port(obj, "src_port", &blk.ports[0]); err != nil {
+	if rec.SrcPort, err = f.port("src_port", top.srcPort, &blk.ports[0]); err != nil {
 		return err
 	}
-	if rec.DstPort, err = f.port(obj, "dst_port", &blk.ports[1]); err != nil {
+	if rec.DstPort, err = f.port("dst_port", top.dstPort, &blk.ports[1]); err != nil {
 		return err
 	}
 
 	// SrcZone, DstZone, Message.
-	if a.SrcZone, _, err = f.str(obj, "src_zone"); err != nil {
+	if a.SrcZone, _, err = f.str("src_zone", top.srcZone); err != nil {
 		return err
 	}
-	if a.DstZone, _, err = f.str(obj, "dst_zone"); err != nil {
+	if a.DstZone, _, err = f.str("dst_zone", top.dstZone); err != nil {
 		return err
 	}
-	if a.Message, _, err = f.str(obj, "message"); err != nil {
+	if a.Message, _, err = f.str("message", top.message); err != nil {
 		return err
 	}
 
 	// Count: events folded into the alert; 1 when absent.
-	count, ok, err := f.integer(obj, "count", 1, 1<<53, ErrBadNumber)
+	count, ok, err := f.integer("count", top.count, 1, 1<<53, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -100,13 +101,13 @@ func readSensorAlert(obj *fastjson.Value, rec *telemetry.Record) error {
 	}
 
 	// FirstSeen, LastSeen.
-	if first, _, ok, err := f.timestamp(obj, "first_seen"); err != nil {
+	if first, _, ok, err := f.timestamp("first_seen", top.firstSeen); err != nil {
 		return err
 	} else if ok {
 		blk.firstSeen = first
 		a.FirstSeen = &blk.firstSeen
 	}
-	if last, _, ok, err := f.timestamp(obj, "last_seen"); err != nil {
+	if last, _, ok, err := f.timestamp("last_seen", top.lastSeen); err != nil {
 		return err
 	} else if ok {
 		blk.lastSeen = last
@@ -114,20 +115,19 @@ func readSensorAlert(obj *fastjson.Value, rec *telemetry.Record) error {
 	}
 
 	// Modbus: the request that triggered the alert, when one did.
-	modbusObj, err := f.object(obj, "modbus")
+	modbusObj, err := f.object("modbus", top.modbus)
 	if err != nil {
 		return err
 	}
 	if modbusObj != nil {
 		rec.Modbus = &blk.modbus
-		return readSensorModbus(modbusObj, &blk.modbus)
+		return readSensorModbus(modbusObj, &blk.modbus, &blk.modbusInts)
 	}
 	return nil
 }
 
-func readSensorSeverity(obj *fastjson.Value, f jsonField, a *telemetry.Alert) error {
-	v := obj.Get("severity")
-	if v == nil || v.Type() == fastjson.TypeNull {
+func readSensorSeverity(v *fastjson.Value, f jsonField, a *telemetry.Alert) error {
+	if absent(v) {
 		return nil
 	}
 	if v.Type() == fastjson.TypeString {
@@ -143,9 +143,8 @@ func readSensorSeverity(obj *fastjson.Value, f jsonField, a *telemetry.Alert) er
 }
 
 // readTechniques reads the techniques array, keeping only strings shaped like technique IDs.
-func readTechniques(obj *fastjson.Value, f jsonField) ([]string, error) {
-	v := obj.Get("techniques")
-	if v == nil || v.Type() == fastjson.TypeNull {
+func readTechniques(v *fastjson.Value, f jsonField) ([]string, error) {
+	if absent(v) {
 		return nil, nil
 	}
 	if v.Type() != fastjson.TypeArray {
@@ -166,26 +165,26 @@ func readTechniques(obj *fastjson.Value, f jsonField) ([]string, error) {
 }
 
 // readSensorModbus fills m from the sensor's modbus block.
-func readSensorModbus(obj *fastjson.Value, m *telemetry.Modbus) error {
+func readSensorModbus(obj *fastjson.Value, m *telemetry.Modbus, slots *[6]int) error {
 	f := jsonField{format: sensorFormat, path: "modbus."}
 	var err error
 
-	if m.TransactionID, err = f.intPtr(obj, "transaction_id", 0, 65535); err != nil {
+	if m.TransactionID, err = f.intInto("transaction_id", obj.Get("transaction_id"), 0, 65535, &slots[0]); err != nil {
 		return err
 	}
-	if m.UnitID, err = f.intPtr(obj, "unit_id", 0, 255); err != nil {
+	if m.UnitID, err = f.intInto("unit_id", obj.Get("unit_id"), 0, 255, &slots[1]); err != nil {
 		return err
 	}
-	if m.Function, err = f.intPtr(obj, "function", 1, 127); err != nil {
+	if m.Function, err = f.intInto("function", obj.Get("function"), 1, 127, &slots[2]); err != nil {
 		return err
 	}
-	if m.Address, err = f.intPtr(obj, "address", 0, 65535); err != nil {
+	if m.Address, err = f.intInto("address", obj.Get("address"), 0, 65535, &slots[3]); err != nil {
 		return err
 	}
-	if m.Quantity, err = f.intPtr(obj, "quantity", 0, 65535); err != nil {
+	if m.Quantity, err = f.intInto("quantity", obj.Get("quantity"), 0, 65535, &slots[4]); err != nil {
 		return err
 	}
-	if m.Exception, err = f.intPtr(obj, "exception", 1, 255); err != nil {
+	if m.Exception, err = f.intInto("exception", obj.Get("exception"), 1, 255, &slots[5]); err != nil {
 		return err
 	}
 

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"strings"
 	"time"
 )
 
@@ -278,11 +279,10 @@ func fieldAt(s string, i int) string {
 	if i >= len(s) {
 		return ""
 	}
-	end := i
-	for end < len(s) && s[end] != ' ' {
-		end++
+	if end := strings.IndexByte(s[i:], ' '); end >= 0 {
+		return s[i : i+end]
 	}
-	return s[i:end]
+	return s[i:]
 }
 
 // skipSpaces returns the offset of the first non-space byte at or after i.
