@@ -79,9 +79,23 @@ type Decoder struct {
 	dot1q   layers.Dot1Q
 	ip4     layers.IPv4
 	ip6     layers.IPv6
-	tcp     layers.TCP
-	udp     layers.UDP
+	tcp     lastTCP
+	udp     lastUDP
 }
+
+// lastTCP and lastUDP end the parse at the transport header. The gopacket layers would
+// look their ports up in a map to pick a next layer, which costs a map access per packet
+// and decodes nothing the sensor uses: it reads Modbus from reassembled payloads.
+type (
+	lastTCP struct{ layers.TCP }
+	lastUDP struct{ layers.UDP }
+)
+
+// NextLayerType returns LayerTypeZero, which ends the parse.
+func (*lastTCP) NextLayerType() gopacket.LayerType { return gopacket.LayerTypeZero }
+
+// NextLayerType returns LayerTypeZero, which ends the parse.
+func (*lastUDP) NextLayerType() gopacket.LayerType { return gopacket.LayerTypeZero }
 
 // NewDecoder returns a decoder for frames of the given link type: Ethernet, or raw IP.
 func NewDecoder(link layers.LinkType) (*Decoder, error) {

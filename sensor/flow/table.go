@@ -1,5 +1,7 @@
 package flow
 
+import "encoding/binary"
+
 // Key identifies a flow in both directions: the lower endpoint (address, then port) is
 // always A, so both directions of a connection map to the same key.
 type Key struct {
@@ -18,13 +20,13 @@ func NewKey(src, dst [16]byte, srcPort, dstPort uint16, proto uint8) (Key, bool)
 	return Key{AddrA: dst, AddrB: src, PortA: dstPort, PortB: srcPort, Proto: proto}, false
 }
 
+// less orders addresses as big-endian 128-bit numbers.
 func less(a, b [16]byte) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
+	aHigh, bHigh := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])
+	if aHigh != bHigh {
+		return aHigh < bHigh
 	}
-	return false
+	return binary.BigEndian.Uint64(a[8:]) < binary.BigEndian.Uint64(b[8:])
 }
 
 // Entry is one tracked flow.

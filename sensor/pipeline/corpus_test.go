@@ -271,4 +271,3 @@ func TestGzipCaptureReplays(t *testing.T) {
 
 	assert.Equal(t, tsharkCounts["bro-modbusSmall.pcap"], s.Counters().Snapshot().ADUsByFunction)
 }
-

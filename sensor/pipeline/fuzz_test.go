@@ -107,4 +107,3 @@ safety_limits:
 detection:
   scan: {exceptions: 2, unit_ids: 2, registers: 2}
 `)
-

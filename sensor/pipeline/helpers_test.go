@@ -230,7 +230,6 @@ func adu(transactionID uint16, unitID uint8, pdu ...byte) []byte {
 	return append(header, pdu...)
 }
 
-
 func writeGzip(path string, data []byte) error {
 	f, err := os.Create(path)
 	if err != nil {

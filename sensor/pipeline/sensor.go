@@ -61,7 +61,7 @@ type Sensor struct {
 	req     modbus.Request
 	reasm   flow.ReassemblyStats
 	// spare holds the Modbus state of expired flows for reuse by new ones.
-	spare []*modbusState
+	spare   []*modbusState
 	dropBuf []byte
 	timeout int64
 
