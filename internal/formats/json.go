@@ -127,7 +127,12 @@ func unwrapEnvelope(p *fastjson.Parser, top *topFields, lineLen int, hdr syslogH
 		putParser(p, lineLen)
 		return rec, &ParseError{Format: format, Detail: `"log" is a ` + logValue.Type().String() + ", not a string", Err: ErrBadField}
 	}
-	inner := string(logValue.GetStringBytes())
+	// Shippers that tail container logs keep the line ending inside "log"; Raw does not.
+	innerBytes := logValue.GetStringBytes()
+	for len(innerBytes) > 0 && (innerBytes[len(innerBytes)-1] == '\n' || innerBytes[len(innerBytes)-1] == '\r') {
+		innerBytes = innerBytes[:len(innerBytes)-1]
+	}
+	inner := string(innerBytes)
 	putParser(p, lineLen)
 
 	innerRec, err := parseLine(inner, ctx, &envelope{date: &date})

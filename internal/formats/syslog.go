@@ -168,6 +168,11 @@ func splitHostTag(s string, i int, hdr syslogHeader) (syslogHeader, int, error) 
 	if host == "" {
 		return hdr, 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "missing hostname", Err: ErrBadSyslog}
 	}
+
+	// Local files written without a hostname go straight from the time to the tag.
+	if host[len(host)-1] == ':' {
+		return hdr, skipSpaces(s, i+len(host)), nil
+	}
 	hdr.host = host
 	i = skipSpaces(s, i+len(host))
 
