@@ -40,11 +40,12 @@
 //
 // # Suricata EVE
 //
-// Any event_type is telemetry; only the known fields are read: the timestamp (offsets +hhmm,
-// +hh:mm, Z, or none for UTC assumed), flow_id kept as exact digits, the 5-tuple, host, the
-// alert block (severity 1 is HIGH, 2 MEDIUM, 3 and higher LOW; ATT&CK IDs from
-// alert.metadata keys that name a MITRE technique) and the modbus block (function without
-// the exception bit 0x80, exception code, access type split into words).
+// Any event_type is telemetry, and only the known fields are read. The timestamp may end in
+// +hhmm, +hh:mm, Z or nothing (UTC assumed). flow_id keeps its exact digits. The 5-tuple and
+// host come from the top level. In the alert block, severity 1 is HIGH, 2 MEDIUM, and 3 or
+// higher LOW, and ATT&CK IDs come from alert.metadata keys that name a MITRE technique. In the
+// modbus block, the function loses the exception bit 0x80, the exception code is kept, and
+// the access type is split into words.
 //
 // # Log shipper envelopes
 //

@@ -6,7 +6,7 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
-// envelope is what an enclosing log shipper envelope passes to its inner line.
+// envelope is the log shipper envelope around an inner line.
 type envelope struct {
 	date *time.Time // the envelope's date, never nil
 }

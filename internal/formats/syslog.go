@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// syslogKind tells which header, if any, a line carried.
+// syslogKind is the kind of syslog header a line starts with, if any.
 type syslogKind int
 
 const (
@@ -15,7 +15,7 @@ const (
 	syslogISO                       // ISO 8601 timestamp host tag: msg (rsyslog's high-precision form)
 )
 
-// syslogHeader is what a syslog header says about the message after it.
+// syslogHeader is the host and time a syslog header gives for the message after it.
 type syslogHeader struct {
 	kind       syslogKind
 	host       string
@@ -120,10 +120,10 @@ func splitRFC3164(s string, i int, ctx Context) (syslogHeader, int, error) {
 }
 
 // rfc3164Year dates an RFC 3164 timestamp, which has no year. With an object date, the year
-// that puts the line nearest to that date wins, so a Dec 31 line in an object dated Jan 1
-// lands in the previous year and a Jan 1 line in an object dated Dec 31 in the next. Without
-// one, the line is taken from the current year unless that puts it more than a day in the
-// future, in which case it is from the previous year.
+// that puts the line nearest to that date wins. So a Dec 31 line in an object dated Jan 1
+// lands in the previous year, and a Jan 1 line in an object dated Dec 31 in the next one.
+// Without an object date, the line is from the current UTC year unless that puts it more than
+// a day in the future, in which case it is from the previous year.
 func rfc3164Year(month time.Month, day, hour, minute, second int, objectDate time.Time) (time.Time, bool) {
 	at := func(year int) (time.Time, bool) {
 		t := time.Date(year, month, day, hour, minute, second, 0, time.UTC)
