@@ -50,8 +50,9 @@
 // # Log shipper envelopes
 //
 // Fluent Bit's {"date": ..., "log": "<line>"} around any of the formats above: the inner line
-// is parsed as the record (Raw is the inner line) and the date, an ISO 8601 string or epoch
-// seconds, only sets IngestTime. One level is unwrapped; an envelope inside an envelope is a
+// is parsed as the record (Raw is the inner line) and the date only sets IngestTime. The date
+// may be in any of Fluent Bit's json_date_format settings: epoch seconds with or without a
+// fraction, epoch milliseconds, ISO 8601, or "YYYY-MM-DD hh:mm:ss" in UTC. One level is unwrapped; an envelope inside an envelope is a
 // bad line (ErrNestedEnvelope), and so is an envelope whose inner line is bad.
 //
 // # Errors and memory

@@ -142,11 +142,20 @@ func unwrapEnvelope(p *fastjson.Parser, top *topFields, lineLen int, hdr syslogH
 	return innerRec, nil
 }
 
-// readEnvelopeDate reads Fluent Bit's date: ISO 8601 text or float epoch seconds.
+// readEnvelopeDate reads the date in each of Fluent Bit's json_date_format settings: double
+// (epoch seconds with a fraction, the default), epoch (integer seconds), epoch_ms (integer
+// milliseconds), iso8601, and java_sql_timestamp ("2018-05-30 09:39:52.000681", UTC).
 func readEnvelopeDate(v *fastjson.Value) (time.Time, error) {
 	switch v.Type() {
 	case fastjson.TypeString:
 		text := bytesView(v.GetStringBytes())
+		var buf [40]byte
+		if len(text) > 10 && len(text) <= len(buf) && text[10] == ' ' {
+			// java_sql_timestamp: the ISO layout with a space for the T.
+			n := copy(buf[:], text)
+			buf[10] = 'T'
+			text = bytesView(buf[:n])
+		}
 		t, _, n, ok := parseISOTime(text)
 		if ok && n == len(text) {
 			return t, nil

@@ -132,8 +132,13 @@ func parseOffset(s string) (seconds, n int, ok bool) {
 	return sign * (hours*3600 + minutes*60), n, true
 }
 
-// parseEpoch reads seconds since the Unix epoch with an optional decimal fraction, as Fluent
-// Bit writes its date field. Digits are read as text so microseconds survive exactly.
+// epochMillisDigits is the digit count from which an integer epoch is read as milliseconds:
+// seconds stay below 12 digits until the year 5138, and milliseconds have 13 since 2001.
+const epochMillisDigits = 12
+
+// parseEpoch reads seconds since the Unix epoch with an optional decimal fraction, or integer
+// milliseconds, as Fluent Bit writes its date field. Digits are read as text so microseconds
+// survive exactly.
 func parseEpoch(s string) (time.Time, bool) {
 	dot := len(s)
 	for i := 0; i < len(s); i++ {
@@ -142,8 +147,15 @@ func parseEpoch(s string) (time.Time, bool) {
 			break
 		}
 	}
-	if dot == 0 || dot > 12 {
-		// More than 12 integer digits is past year 33000: not a shipper's clock.
+	if dot == len(s) && len(s) >= epochMillisDigits && len(s) <= 15 {
+		ms, ok := digits(s)
+		if !ok {
+			return time.Time{}, false
+		}
+		t := time.UnixMilli(int64(ms)).UTC()
+		return t, inYearRange(t)
+	}
+	if dot == 0 || dot >= epochMillisDigits {
 		return parseEpochFloat(s)
 	}
 	secs, ok := digits(s[:dot])
