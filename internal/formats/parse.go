@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"strings"
 	"time"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
@@ -13,8 +14,9 @@ type envelope struct {
 
 // Parse parses one line, without its line ending, into a record. The format is sniffed from
 // the line itself; ctx.SourceHint only changes the order of the checks. A bad line returns an
-// error that wraps one of the sentinel errors in errors.go. The record holds no reference to
-// line, so the caller may reuse the buffer.
+// error that wraps one of the sentinel errors in errors.go, and the record is then partial and
+// should be dropped. The record holds no reference to line, so the caller may reuse the buffer.
+// Parse is safe for concurrent use.
 func Parse(line []byte, ctx Context) (telemetry.Record, error) {
 	// Raw: one copy of the line; the record's string fields are substrings of it.
 	return parseLine(string(line), ctx, nil)
@@ -22,8 +24,9 @@ func Parse(line []byte, ctx Context) (telemetry.Record, error) {
 
 // parseLine parses a line that the record may reference; env is set for an envelope's inner line.
 func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error) {
+	// Raw: the line without a CR or LF that a CRLF file or a shipper left at its end.
 	var rec telemetry.Record
-	rec.Raw = raw
+	rec.Raw = strings.TrimRight(raw, "\r\n")
 	if env != nil {
 		rec.IngestTime = env.date
 	}
