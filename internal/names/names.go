@@ -15,6 +15,9 @@ const (
 	IngestDLQ          = "ot-telemetry-ingest-dlq"
 	NotificationsQueue = "ot-incident-notifications"
 	AlertsTopic        = "ot-incident-alerts"
+	// StreamDLQ receives the metadata of detection stream batches that the aggregator
+	// could not process within its retries.
+	StreamDLQ = "ot-detections-stream-dlq"
 
 	DetectionsTable = "ot_detections"
 	SeverityIndex   = "severity-index" // partition key severity, sort key detected_at
@@ -30,6 +33,16 @@ const (
 	ReportsTable     = "incident_reports"
 	AthenaWorkgroup  = "ot-telemetry"
 	NamedQueryPrefix = "ot-"
+	// AthenaResultsBucketPrefix names the workgroup's query results bucket.
+	AthenaResultsBucketPrefix = "ot-telemetry-athena-results-"
+)
+
+// Attribute names of the detections table's key schema and indexes.
+const (
+	AttrDetectionID = "detection_id"
+	AttrSeverity    = "severity"
+	AttrHost        = "host"
+	AttrDetectedAt  = "detected_at"
 )
 
 // Environment variables the Lambdas read at cold start; the constructs set them.
