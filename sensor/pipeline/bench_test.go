@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otlake/cloud-telemetry-lake/sensor/capture"
+	"github.com/otlake/cloud-telemetry-lake/sensor/decode"
 	"github.com/otlake/cloud-telemetry-lake/sensor/internal/corpustest"
 )
 
@@ -72,6 +73,37 @@ func BenchmarkReplayFile(b *testing.B) {
 		require.NoError(b, s.ReplayFile(context.Background(), path, nil))
 		s.Flush()
 		packets += s.Counters().Packets.Load()
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+}
+
+// BenchmarkDecodeFile is the baseline for BenchmarkReplayFile: the same file read and
+// decoded (Ethernet, IPv4, TCP) with no flow tracking, reassembly or rules.
+func BenchmarkDecodeFile(b *testing.B) {
+	path := os.Getenv(EnvBenchCapture)
+	if path == "" {
+		b.Skipf("set %s to a large capture, for example one written by otpcapgen", EnvBenchCapture)
+	}
+
+	b.ReportAllocs()
+	var packets uint64
+	for i := 0; i < b.N; i++ {
+		src, err := capture.OpenFile(path)
+		require.NoError(b, err)
+		decoder, err := decode.NewDecoder(src.LinkType())
+		require.NoError(b, err)
+
+		var p decode.Packet
+		for {
+			frame, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(b, err)
+			_ = decoder.Decode(frame.Data, &p)
+			packets++
+		}
+		src.Close()
 	}
 	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
 }
