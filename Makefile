@@ -5,7 +5,7 @@ BIN := bin
 
 LAKE ?= .lake
 
-.PHONY: all build test test-unit otlake demo bench clean
+.PHONY: all build test test-unit test-integration otlake lambdas demo bench clean
 
 all: build
 
@@ -13,6 +13,12 @@ build: otlake
 
 otlake:
 	$(GO) build -o $(BIN)/otlake ./cmd/otlake
+
+## lambdas: build/lambdas/<function>/bootstrap and <function>.zip for ot-log-parser and
+## ot-incident-aggregator (ARCH=arm64 by default, ARCH=amd64 to switch)
+ARCH ?= arm64
+lambdas:
+	ARCH=$(ARCH) GO=$(GO) scripts/build-lambdas.sh
 
 ## demo: ingest the sample logs into the local lake and list the HIGH detections
 demo: otlake

@@ -54,6 +54,10 @@ const (
 	EnvMaxObjectBytes  = "OTLAKE_MAX_OBJECT_BYTES"
 	EnvMaxLineBytes    = "OTLAKE_MAX_LINE_BYTES"
 	EnvLogLevel        = "OTLAKE_LOG_LEVEL"
+	// EnvDetectionTTLDays sets how many days after detected_at a detection item expires.
+	EnvDetectionTTLDays = "OTLAKE_DETECTION_TTL_DAYS"
+	// EnvS3PathStyle, when "true", addresses buckets in the URL path, as emulators need.
+	EnvS3PathStyle = "OTLAKE_S3_PATH_STYLE"
 )
 
 // Bucket returns a bucket name: prefix, account ID, and "-suffix" when suffix is set.
