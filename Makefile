@@ -5,7 +5,7 @@ BIN := bin
 
 LAKE ?= .lake
 
-.PHONY: all build test test-unit test-integration otlake lambdas demo bench clean
+.PHONY: all build test test-unit test-integration otlake lambdas demo bench clean lab attack
 
 all: build
 
@@ -27,6 +27,18 @@ demo: otlake
 	@echo
 	@echo "==> otlake detections --lake $(LAKE) --severity HIGH"
 	@$(BIN)/otlake detections --lake $(LAKE) --severity HIGH
+
+## lab: build the lab programs (sensor module, CGO_ENABLED=0) and otlake into bin/
+LAB_PROGRAMS := plcsim hmisim attacksim otsensor otship
+lab: otlake
+	cd sensor && CGO_ENABLED=0 $(GO) build -o ../$(BIN)/ $(addprefix ./cmd/,$(LAB_PROGRAMS))
+
+## attack: run the Purdue lab and the attack campaign into a fresh lake (.lake/attack), show
+## the detections, incident and alert, and check that nothing of the lab is left behind.
+## LAB=netns (default as root on Linux), replay (default otherwise) or docker.
+attack: lab
+	BIN=$(BIN) lab/attack
+	lab/check-clean
 
 ## bench: the ingest benchmark on one core (see docs/benchmarks.md)
 bench:
