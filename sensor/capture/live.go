@@ -75,7 +75,8 @@ func (l *Live) Run(ctx context.Context, out chan<- Frame) error {
 	}
 }
 
-// KernelDrops returns the packets the kernel dropped since the last call, when it tells.
+// KernelDrops returns the packets the kernel dropped since the last call, or 0 when the
+// socket statistics cannot be read.
 func (l *Live) KernelDrops() uint64 {
 	stats, err := l.handle.Stats()
 	if err != nil {

@@ -149,7 +149,7 @@ func (r *Reassembler) drainEarly(sink Sink, stats *ReassemblyStats) {
 
 // Acked records that the receiver acknowledged every byte before ack. When ack is past
 // the stream position, the capture lost the bytes in between: the receiver has them, so
-// nobody sends them again. The stream then skips to the earliest buffered segment or to
+// the sender does not send them again. The stream then skips to the earliest buffered segment or to
 // ack, and reports a gap.
 func (r *Reassembler) Acked(ack uint32, sink Sink, stats *ReassemblyStats) {
 	// The FIN takes one sequence number after the last data byte.

@@ -50,7 +50,7 @@ type Table[S any] struct {
 }
 
 // NewTable returns a table that keeps at most maxFlows flows and expires a flow idle for
-// idle nanoseconds, calling onExpire (which may be nil) before it forgets the flow.
+// idle nanoseconds, calling onExpire (which may be nil) before it removes the flow.
 func NewTable[S any](idle int64, maxFlows int, onExpire func(Key, *Entry[S])) *Table[S] {
 	return &Table[S]{
 		flows:    make(map[Key]*Entry[S]),
@@ -106,7 +106,7 @@ func (t *Table[S]) Sweep(now int64) int {
 	return expired
 }
 
-// Delete forgets a flow at once, calling onExpire like an expiry.
+// Delete removes a flow at once, calling onExpire like an expiry.
 func (t *Table[S]) Delete(key Key) {
 	if entry := t.flows[key]; entry != nil {
 		t.remove(key, entry)

@@ -9,7 +9,7 @@ const (
 	MaxPDULen = 253
 	// MaxADULen is the largest Modbus/TCP ADU: the MBAP header plus the largest PDU.
 	MaxADULen = HeaderLen + MaxPDULen
-	// minLengthField counts the unit ID and the function code, the least a length field can say.
+	// minLengthField counts the unit ID and the function code, the smallest valid length field.
 	minLengthField = 2
 	// maxLengthField counts the unit ID and the largest PDU.
 	maxLengthField = 1 + MaxPDULen

@@ -52,7 +52,7 @@ func (t *Transactions) Add(p Pending, now, timeout int64) (dropped int) {
 	return dropped
 }
 
-// Match removes and returns the request that a response answers. It also returns how
+// Match removes and returns the request that a response belongs to. It also returns how
 // many requests timed out.
 func (t *Transactions) Match(transactionID uint16, unitID uint8, now, timeout int64) (Pending, bool, int) {
 	dropped := t.expire(now, timeout)
