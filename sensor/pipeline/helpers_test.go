@@ -162,9 +162,15 @@ func (c *conn) segment(toServer bool, syn, ack bool, payload []byte) {
 		seq, ackNum = &c.serverSeq, c.clientSeq
 	}
 
+	// IPv4 or IPv6, by the form of the addresses.
 	eth := &layers.Ethernet{SrcMAC: src.mac, DstMAC: dst.mac, EthernetType: layers.EthernetTypeIPv4}
-	ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Flags: layers.IPv4DontFragment,
-		SrcIP: net.ParseIP(src.ip).To4(), DstIP: net.ParseIP(dst.ip).To4()}
+	var ip gopacket.NetworkLayer = &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP,
+		Flags: layers.IPv4DontFragment, SrcIP: net.ParseIP(src.ip).To4(), DstIP: net.ParseIP(dst.ip).To4()}
+	if net.ParseIP(src.ip).To4() == nil {
+		eth.EthernetType = layers.EthernetTypeIPv6
+		ip = &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP,
+			SrcIP: net.ParseIP(src.ip), DstIP: net.ParseIP(dst.ip)}
+	}
 	tcp := &layers.TCP{SrcPort: layers.TCPPort(src.port), DstPort: layers.TCPPort(dst.port), Seq: *seq, SYN: syn,
 		ACK: ack, PSH: len(payload) > 0, Window: 64240}
 	if ack {
@@ -174,7 +180,7 @@ func (c *conn) segment(toServer bool, syn, ack bool, payload []byte) {
 
 	buf := gopacket.NewSerializeBuffer()
 	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	require.NoError(c.t, gopacket.SerializeLayers(buf, opts, eth, ip, tcp, gopacket.Payload(payload)))
+	require.NoError(c.t, gopacket.SerializeLayers(buf, opts, eth, ip.(gopacket.SerializableLayer), tcp, gopacket.Payload(payload)))
 
 	data := buf.Bytes()
 	c.frames = append(c.frames, capture.Frame{

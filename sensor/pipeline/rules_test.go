@@ -282,3 +282,30 @@ func TestScanAlertWindow(t *testing.T) {
 		assert.GreaterOrEqual(t, got[i].Count, got[i-1].Count)
 	}
 }
+
+func TestRulesOverIPv6(t *testing.T) {
+	pol := mustParsePolicy(t, `
+zones:
+  - {name: enterprise, level: L4/5, networks: ["2001:db8:4::/64"]}
+  - {name: control, level: L1/2, networks: ["2001:db8:1::/64"]}
+trusted_writers:
+  - client: "2001:db8:1::20"
+`)
+	c := newConn(t, "2001:db8:4::5", 40500, "2001:db8:1::10", start)
+	c.handshake()
+	c.exchange(adu(1, 1, writeRegister(3, 7)...), adu(1, 1, writeRegister(3, 7)...))
+	path := writePcap(t, "ipv6.pcap", c.frames)
+
+	_, alerts, drops := replay(t, pol, path)
+
+	requireValidAlerts(t, alerts)
+	cross := alerts.byRule(output.RuleCrossZone)
+	require.Len(t, cross, 1)
+	assert.Equal(t, "2001:db8:4::5", cross[0].SrcIP)
+	assert.Equal(t, "control", *cross[0].DstZone)
+	writes := alerts.byRule(output.RuleWrite)
+	require.Len(t, writes, 1)
+	assert.Equal(t, "2001:db8:1::10", writes[0].DstIP)
+	require.Len(t, drops.lines, 1)
+	assert.Contains(t, drops.lines[0], " SRC=2001:db8:4::5 DST=2001:db8:1::10 LEN=60 TC=0 HOPLIMIT=64 FLOWLBL=0 PROTO=TCP SPT=40500 DPT=502 ")
+}
