@@ -201,8 +201,8 @@ func TestRuleScan(t *testing.T) {
 					c.exchange(adu(uint16(unit), unit, readHolding(0, 1)...), adu(uint16(unit), unit, 0x83, 0x0b))
 				}
 			},
-			// 8 units trip the detector, the 12 requests after them fold in, and each of the
-			// 20 exception responses (code 11) after the trip folds in too.
+			// The 8th unit trips the detector, the 12 requests after it fold in, and so do
+			// the 13 exception responses (code 11) from the 8th on.
 			count:     8 + 12 + 13,
 			technique: "T0846",
 		},
