@@ -109,7 +109,7 @@ func readEVEHost(v *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetr
 		}
 	case fastjson.TypeObject:
 		for _, key := range [...]string{"name", "hostname"} {
-			if name, ok, err := (jsonField{format: f.format, path: "host."}).str(key, v.Get(key)); err != nil {
+			if name, ok, err := f.at("host.").str(key, v.Get(key)); err != nil {
 				return err
 			} else if ok && name != "" {
 				rec.Host = name
@@ -155,7 +155,7 @@ func readFlowID(v *fastjson.Value, f jsonField, rec *telemetry.Record) error {
 
 // readEVEAlert fills rec.Alert and rec.Action from the alert object.
 func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) error {
-	f := jsonField{format: eveFormat, path: "alert."}
+	f := jsonField{format: eveFormat}.at("alert.")
 	a := &blk.alert
 	a.Count = 1
 	rec.Alert = a

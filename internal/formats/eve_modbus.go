@@ -15,7 +15,7 @@ const modbusExceptionBit = 0x80
 // readEVEModbus fills rec.Modbus from Suricata's modbus object: the request gives the
 // transaction, unit, function and addresses; the response adds the exception code.
 func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) error {
-	f := jsonField{format: eveFormat, path: "modbus."}
+	f := jsonField{format: eveFormat}.at("modbus.")
 	m := &blk.modbus
 	rec.Modbus = m
 
@@ -36,7 +36,7 @@ func readEVEModbus(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) er
 		if side.v == nil {
 			continue
 		}
-		if err := readModbusMessage(side.v, jsonField{format: eveFormat, path: "modbus." + side.name}, m, &blk.modbusInts); err != nil {
+		if err := readModbusMessage(side.v, f.at(side.name), m, &blk.modbusInts); err != nil {
 			return err
 		}
 	}
@@ -75,7 +75,7 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus, sl
 		return err
 	}
 	if exc != nil && m.Exception == nil {
-		ef := jsonField{format: f.format, path: f.path + "exception."}
+		ef := f.at("exception.")
 		if m.Exception, err = ef.intInto("raw", exc.Get("raw"), 0, 255, &slots[3]); err != nil {
 			return err
 		}
@@ -87,15 +87,15 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus, sl
 	}
 
 	// Address, Quantity and Values from the read or write block of a request.
-	for _, block := range [...]string{"read", "write"} {
-		b, err := f.object(block, msg.Get(block))
+	for _, block := range [...]struct{ key, prefix string }{{"read", "read."}, {"write", "write."}} {
+		b, err := f.object(block.key, msg.Get(block.key))
 		if err != nil {
 			return err
 		}
 		if b == nil {
 			continue
 		}
-		bf := jsonField{format: f.format, path: f.path + block + "."}
+		bf := f.at(block.prefix)
 		if m.Address == nil {
 			if m.Address, err = bf.intInto("address", b.Get("address"), 0, 65535, &slots[4]); err != nil {
 				return err
@@ -107,7 +107,7 @@ func readModbusMessage(msg *fastjson.Value, f jsonField, m *telemetry.Modbus, sl
 			}
 		}
 		// A single write logs its value as a number; multiple writes log raw bytes as text.
-		if d := b.Get("data"); block == "write" && m.Values == nil && d != nil && d.Type() == fastjson.TypeNumber {
+		if d := b.Get("data"); block.key == "write" && m.Values == nil && d != nil && d.Type() == fastjson.TypeNumber {
 			value, _, err := bf.integer("data", d, 0, 65535, ErrBadNumber)
 			if err != nil {
 				return err

@@ -94,8 +94,26 @@ func (t *topFields) collect(obj *fastjson.Value) {
 // jsonField reads the members of one JSON object of a format and names them in errors. Each
 // reader takes the member's key, for the message, and its value, nil when absent.
 type jsonField struct {
-	format string // e.g. "EVE record"
-	path   string // prefix of the object's keys, e.g. "alert."
+	format string    // e.g. "EVE record"
+	path   [3]string // the keys leading to the object, each ending in '.', e.g. "alert."
+}
+
+// at returns the reader for a nested object. The path is joined only when an error names it,
+// so reading a valid line builds no strings.
+func (f jsonField) at(prefix string) jsonField {
+	for i := range f.path {
+		if f.path[i] == "" {
+			f.path[i] = prefix
+			return f
+		}
+	}
+	f.path[len(f.path)-1] += prefix
+	return f
+}
+
+// name returns the member's full key for error messages, e.g. "alert.severity".
+func (f jsonField) name(key string) string {
+	return f.path[0] + f.path[1] + f.path[2] + key
 }
 
 func (f jsonField) errorf(kind error, detail string, cause error) error {
@@ -103,7 +121,7 @@ func (f jsonField) errorf(kind error, detail string, cause error) error {
 }
 
 func (f jsonField) typeError(kind error, key string, v *fastjson.Value, want string) error {
-	return f.errorf(kind, fmt.Sprintf("%q is a %s, not %s", f.path+key, v.Type(), want), nil)
+	return f.errorf(kind, fmt.Sprintf("%q is a %s, not %s", f.name(key), v.Type(), want), nil)
 }
 
 // absent reports whether a member is missing or null, which the formats treat alike.
@@ -134,7 +152,7 @@ func (f jsonField) integer(key string, v *fastjson.Value, lo, hi int64, kind err
 	n, err := v.Int64()
 	if err != nil || n < lo || n > hi {
 		var buf [32]byte
-		return 0, false, f.errorf(kind, fmt.Sprintf("invalid %q %s, want an integer from %d to %d", f.path+key, quote(string(v.MarshalTo(buf[:0]))), lo, hi), nil)
+		return 0, false, f.errorf(kind, fmt.Sprintf("invalid %q %s, want an integer from %d to %d", f.name(key), quote(string(v.MarshalTo(buf[:0]))), lo, hi), nil)
 	}
 	return n, true, nil
 }
@@ -176,7 +194,7 @@ func (f jsonField) addr(key string, v *fastjson.Value) (netip.Addr, error) {
 		owned := strings.Clone(text)
 		_, err = netip.ParseAddr(owned)
 		err = addrCause(owned, err)
-		return netip.Addr{}, f.errorf(ErrBadAddress, fmt.Sprintf("invalid %q %s", f.path+key, quote(owned)), err)
+		return netip.Addr{}, f.errorf(ErrBadAddress, fmt.Sprintf("invalid %q %s", f.name(key), quote(owned)), err)
 	}
 	return a.Unmap(), nil
 }
@@ -192,7 +210,7 @@ func (f jsonField) timestamp(key string, v *fastjson.Value) (t time.Time, assume
 	text := bytesView(v.GetStringBytes())
 	t, assumedUTC, n, good := parseISOTime(text)
 	if !good || n != len(text) {
-		return time.Time{}, false, false, f.errorf(ErrBadTimestamp, fmt.Sprintf("invalid %q %s", f.path+key, quote(text)), nil)
+		return time.Time{}, false, false, f.errorf(ErrBadTimestamp, fmt.Sprintf("invalid %q %s", f.name(key), quote(text)), nil)
 	}
 	return t, assumedUTC, true, nil
 }

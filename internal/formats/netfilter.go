@@ -81,10 +81,18 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 	inBrackets := false
 	protoSeen := false
 	for pos := fields; pos < len(s); {
+		// One pass finds the token's end and its first '='; tokens are short, so a plain loop
+		// beats two IndexByte calls.
 		pos = skipSpaces(s, pos)
-		tok := fieldAt(s, pos)
 		start := pos
-		pos += len(tok)
+		eq := -1
+		for pos < len(s) && s[pos] != ' ' {
+			if eq < 0 && s[pos] == '=' {
+				eq = pos - start
+			}
+			pos++
+		}
+		tok := s[start:pos]
 		if tok == "" {
 			continue
 		}
@@ -93,6 +101,9 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 			inBrackets = true
 			tok = tok[1:]
 			start++
+			if eq > 0 {
+				eq--
+			}
 		}
 		closing := inBrackets && tok != "" && tok[len(tok)-1] == ']'
 		if closing {
@@ -105,9 +116,9 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 				inner = &telemetry.InnerPacket{}
 				nf.Inner = inner
 			}
-			err = readInnerField(tok, start, inner)
+			err = readInnerField(tok, eq, start, inner)
 		} else {
-			err = readOuterField(tok, start, blk, rec, &protoSeen)
+			err = readOuterField(tok, eq, start, blk, rec, &protoSeen)
 		}
 		if err != nil {
 			return err
@@ -121,10 +132,9 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 }
 
 // readOuterField stores one token of the logged packet's own headers.
-func readOuterField(tok string, start int, blk *netfilterBlock, rec *telemetry.Record, protoSeen *bool) error {
+func readOuterField(tok string, eq, start int, blk *netfilterBlock, rec *telemetry.Record, protoSeen *bool) error {
 	nf := &blk.nf
-	eq := strings.IndexByte(tok, '=')
-	if eq < 0 {
+	if eq < 0 || eq >= len(tok) {
 		// Flags and FRAG:n are bare tokens; OPT, INCOMPLETE and the like carry nothing we keep.
 		if rest, ok := strings.CutPrefix(tok, "FRAG:"); ok {
 			return setInt(&blk.ints[intFrag], &nf.Frag, "FRAG:", rest, start+5)
@@ -165,9 +175,13 @@ func readOuterField(tok string, start int, blk *netfilterBlock, rec *telemetry.R
 		if nf.IPLen == nil {
 			return setInt(&blk.ints[intIPLen], &nf.IPLen, "LEN=", val, col)
 		}
-	case "TTL", "HOPLIMIT":
+	case "TTL":
 		if nf.TTL == nil {
-			return setInt(&blk.ints[intTTL], &nf.TTL, key+"=", val, col)
+			return setInt(&blk.ints[intTTL], &nf.TTL, "TTL=", val, col)
+		}
+	case "HOPLIMIT":
+		if nf.TTL == nil {
+			return setInt(&blk.ints[intTTL], &nf.TTL, "HOPLIMIT=", val, col)
 		}
 	case "ID":
 		// After PROTO=, ID= is an ICMP echo identifier, not the IP header's.
@@ -200,9 +214,8 @@ func readOuterField(tok string, start int, blk *netfilterBlock, rec *telemetry.R
 }
 
 // readInnerField stores one token of the quoted packet inside "[...]".
-func readInnerField(tok string, start int, inner *telemetry.InnerPacket) error {
-	eq := strings.IndexByte(tok, '=')
-	if eq < 0 || inner == nil {
+func readInnerField(tok string, eq, start int, inner *telemetry.InnerPacket) error {
+	if eq < 0 || eq >= len(tok) || inner == nil {
 		return nil
 	}
 

@@ -166,7 +166,7 @@ func readTechniques(v *fastjson.Value, f jsonField) ([]string, error) {
 
 // readSensorModbus fills m from the sensor's modbus block.
 func readSensorModbus(obj *fastjson.Value, m *telemetry.Modbus, slots *[6]int) error {
-	f := jsonField{format: sensorFormat, path: "modbus."}
+	f := jsonField{format: sensorFormat}.at("modbus.")
 	var err error
 
 	if m.TransactionID, err = f.intInto("transaction_id", obj.Get("transaction_id"), 0, 65535, &slots[0]); err != nil {
