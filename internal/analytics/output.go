@@ -180,32 +180,44 @@ func valueText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// escapeControl replaces control characters and invalid UTF-8 with Go escape sequences.
+// escapeControl replaces invalid UTF-8 and the runes that can move the cursor, break the
+// line or reorder text (control, format and line or paragraph separator characters) with Go
+// escape sequences.
 func escapeControl(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !needsEscape(s) {
 		return s
 	}
 
 	var b strings.Builder
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError:
+		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsControl(r):
+		case isUnsafeRune(r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
-			b.WriteRune(r)
+			b.WriteString(s[i : i+size])
 		}
+		i += size
 	}
 	return b.String()
+}
+
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || isUnsafeRune(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+func isUnsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // csvPrinter writes each result as CSV with a header row. When a run prints several
