@@ -40,6 +40,14 @@ func writeRegisters(address uint16, values ...uint16) []byte {
 	return pdu
 }
 
+func readWriteRegisters(address uint16, values ...uint16) []byte {
+	pdu := []byte{23, 0, 0, 0, 1, byte(address >> 8), byte(address), 0, byte(len(values)), byte(2 * len(values))}
+	for _, v := range values {
+		pdu = append(pdu, byte(v>>8), byte(v))
+	}
+	return pdu
+}
+
 func readResponse(quantity int) []byte {
 	return append([]byte{3, byte(2 * quantity)}, make([]byte, 2*quantity)...)
 }
@@ -156,10 +164,10 @@ func TestRuleSafetyViolation(t *testing.T) {
 		alerts  int
 		message string
 	}{
-		{"single write above max", writeRegister(0, 950), 1, "write of 950 to tank_level_setpoint"},
-		{"second value of multiple write", writeRegisters(0, 500, 3500), 1, "write of 3500 to pump_speed_rpm"},
-		{"signed value below min", writeRegisters(2, 0xffe0), 1, "write of -32 to valve_temperature_c"},
-		{"values in range", writeRegisters(0, 900, 3000, 0xfff6), 0, ""},
+		{"single write above max", writeRegister(0, 1600), 1, "write of 1600 to pump_speed_setpoint_rpm"},
+		{"second value of multiple write", writeRegisters(0, 1000, 150), 1, "write of 150 to outlet_valve_percent"},
+		{"last value of read write", readWriteRegisters(0, 1000, 100, 2001), 1, "write of 2001 to high_level_alarm_mm"},
+		{"values in range", writeRegisters(0, 1500, 100, 2000), 0, ""},
 		{"register without limit", writeRegister(9, 60000), 0, ""},
 	}
 	for _, tt := range tests {

@@ -34,7 +34,8 @@ func TestLoadLabPolicy(t *testing.T) {
 			require.Len(t, p.Writers, 1)
 			assert.Equal(t, Writer{Client: netip.MustParsePrefix("172.21.0.20/32"), Units: []uint8{1}}, p.Writers[0])
 			require.Len(t, p.SafetyLimits, 3)
-			assert.Equal(t, Limit{Unit: 1, Register: 2, Name: "valve_temperature_c", Min: -20, Max: 120, Signed: true}, p.SafetyLimits[2])
+			assert.Equal(t, Limit{Unit: 1, Register: 0, Name: "pump_speed_setpoint_rpm", Min: 0, Max: 1500}, p.SafetyLimits[0])
+			assert.Equal(t, Limit{Unit: 1, Register: 2, Name: "high_level_alarm_mm", Min: 0, Max: 2000}, p.SafetyLimits[2])
 			assert.Equal(t, time.Minute, p.Detection.AlertWindow)
 			assert.Equal(t, 5*time.Second, p.Detection.TransactionTimeout)
 			assert.Equal(t, 2*time.Minute, p.Detection.FlowTimeout)
@@ -84,11 +85,24 @@ func TestPolicyLookups(t *testing.T) {
 		require.NotNil(t, p.LimitOf(1, 2))
 		assert.Nil(t, p.LimitOf(1, 3))
 		assert.Nil(t, p.LimitOf(2, 0))
-		assert.True(t, p.LimitOf(1, 0).Violates(901))
-		assert.False(t, p.LimitOf(1, 0).Violates(900))
-		assert.True(t, p.LimitOf(1, 2).Violates(0xffe0), "-32 is below -20")
-		assert.False(t, p.LimitOf(1, 2).Violates(0xfff6), "-10 is in range")
+		assert.True(t, p.LimitOf(1, 0).Violates(1501))
+		assert.False(t, p.LimitOf(1, 0).Violates(1500))
 	})
+}
+
+func TestSignedLimit(t *testing.T) {
+	p, err := Parse("signed.yaml", []byte(`
+safety_limits:
+  - {unit: 1, register: 2, name: valve_temperature_c, min: -20, max: 120, signed: true}
+`))
+	require.NoError(t, err)
+	limit := p.LimitOf(1, 2)
+	require.NotNil(t, limit)
+
+	assert.True(t, limit.Violates(0xffe0), "-32 is below -20")
+	assert.False(t, limit.Violates(0xfff6), "-10 is in range")
+	assert.True(t, limit.Violates(121))
+	assert.Equal(t, -32, limit.Value(0xffe0))
 }
 
 func TestTrustedWriterRanges(t *testing.T) {
