@@ -20,16 +20,19 @@ const (
 const (
 	maxReadBits      = 2000
 	maxReadRegisters = 125
+	maxWriteBits     = 1968
 	maxWriteRegs     = 123
 )
 
 // Serve answers one request PDU (function code first) from client to unit as the TCP
-// server would, and returns the response PDU: the data, an echo of a write, or an
-// exception. It uses the same handlers as the server, so a simulated capture holds the
-// responses a live PLC gives.
+// server of github.com/simonvetter/modbus v1.6.4 does, and returns the response PDU: the
+// data, an echo of a write, or an exception. It returns nil for a malformed request (a
+// wrong length, or a quantity of 0 or past the function's limit), on which that server
+// closes the connection without answering. It uses the same handlers as the server, so a
+// simulated capture holds the responses a live PLC gives.
 func (p *Plant) Serve(client string, unit uint8, pdu []byte) []byte {
 	if len(pdu) == 0 {
-		return exception(0, ExceptionIllegalFunction)
+		return nil
 	}
 	fn, body := pdu[0], pdu[1:]
 
@@ -38,9 +41,11 @@ func (p *Plant) Serve(client string, unit uint8, pdu []byte) []byte {
 		return p.serveRead(client, unit, fn, body)
 	case 5:
 		return p.serveWriteCoil(client, unit, pdu)
+	case 15:
+		return p.serveWriteCoils(client, unit, pdu)
 	case 6:
 		if len(body) != 4 {
-			return exception(fn, ExceptionIllegalDataValue)
+			return nil
 		}
 		addr, value := binary.BigEndian.Uint16(body[0:2]), binary.BigEndian.Uint16(body[2:4])
 		_, err := p.HandleHoldingRegisters(&modbus.HoldingRegistersRequest{
@@ -55,7 +60,7 @@ func (p *Plant) Serve(client string, unit uint8, pdu []byte) []byte {
 
 func (p *Plant) serveRead(client string, unit, fn uint8, body []byte) []byte {
 	if len(body) != 4 {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	addr, quantity := binary.BigEndian.Uint16(body[0:2]), binary.BigEndian.Uint16(body[2:4])
 	limit := maxReadRegisters
@@ -63,7 +68,7 @@ func (p *Plant) serveRead(client string, unit, fn uint8, body []byte) []byte {
 		limit = maxReadBits
 	}
 	if quantity == 0 || int(quantity) > limit {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	if int(addr)+int(quantity) > 0x10000 {
 		return exception(fn, ExceptionIllegalDataAddress)
@@ -108,11 +113,11 @@ func (p *Plant) serveRead(client string, unit, fn uint8, body []byte) []byte {
 func (p *Plant) serveWriteCoil(client string, unit uint8, pdu []byte) []byte {
 	const fn = 5
 	if len(pdu) != 5 {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	addr, value := binary.BigEndian.Uint16(pdu[1:3]), binary.BigEndian.Uint16(pdu[3:5])
 	if value != 0xFF00 && value != 0x0000 {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	_, err := p.HandleCoils(&modbus.CoilsRequest{
 		ClientAddr: client, UnitId: unit, Addr: addr, Quantity: 1, IsWrite: true, Args: []bool{value == 0xFF00},
@@ -123,11 +128,11 @@ func (p *Plant) serveWriteCoil(client string, unit uint8, pdu []byte) []byte {
 func (p *Plant) serveWriteRegisters(client string, unit uint8, pdu []byte) []byte {
 	const fn = 16
 	if len(pdu) < 6 {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	addr, quantity, count := binary.BigEndian.Uint16(pdu[1:3]), binary.BigEndian.Uint16(pdu[3:5]), int(pdu[5])
 	if quantity == 0 || quantity > maxWriteRegs || count != 2*int(quantity) || len(pdu) != 6+count {
-		return exception(fn, ExceptionIllegalDataValue)
+		return nil
 	}
 	if int(addr)+int(quantity) > 0x10000 {
 		return exception(fn, ExceptionIllegalDataAddress)
@@ -139,6 +144,32 @@ func (p *Plant) serveWriteRegisters(client string, unit uint8, pdu []byte) []byt
 	}
 	_, err := p.HandleHoldingRegisters(&modbus.HoldingRegistersRequest{
 		ClientAddr: client, UnitId: unit, Addr: addr, Quantity: quantity, IsWrite: true, Args: values,
+	})
+	if err != nil {
+		return exception(fn, exceptionCode(err))
+	}
+	return pdu[:5:5]
+}
+
+func (p *Plant) serveWriteCoils(client string, unit uint8, pdu []byte) []byte {
+	const fn = 15
+	if len(pdu) < 6 {
+		return nil
+	}
+	addr, quantity, count := binary.BigEndian.Uint16(pdu[1:3]), binary.BigEndian.Uint16(pdu[3:5]), int(pdu[5])
+	if quantity == 0 || quantity > maxWriteBits || count != (int(quantity)+7)/8 || len(pdu) != 6+count {
+		return nil
+	}
+	if int(addr)+int(quantity) > 0x10000 {
+		return exception(fn, ExceptionIllegalDataAddress)
+	}
+
+	coils := make([]bool, quantity)
+	for i := range coils {
+		coils[i] = pdu[6+i/8]&(1<<(i%8)) != 0
+	}
+	_, err := p.HandleCoils(&modbus.CoilsRequest{
+		ClientAddr: client, UnitId: unit, Addr: addr, Quantity: quantity, IsWrite: true, Args: coils,
 	})
 	if err != nil {
 		return exception(fn, exceptionCode(err))

@@ -2,6 +2,7 @@ package simnet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -170,7 +171,13 @@ func (s *session) Exchange(ctx context.Context, unit uint8, pdu []byte) ([]byte,
 	// The PLC answers the innermost leg's client: the HMI, or the gateway for the attacker.
 	s.host.net.now = at
 	inner := s.legs[len(s.legs)-1]
-	response := campaign.Frame(binaryID(request), unit, s.host.net.plant.Serve(inner.client.Addr().String(), unit, pdu))
+	answer := s.host.net.plant.Serve(inner.client.Addr().String(), unit, pdu)
+	if answer == nil {
+		clock.advance(at.Sub(clock.Now()))
+		s.Close()
+		return nil, fmt.Errorf("exchange with %s: %w", s.legs[0].server, errClosedByPLC)
+	}
+	response := campaign.Frame(binaryID(request), unit, answer)
 	at = at.Add(serverDelay)
 
 	for i := len(s.legs) - 1; i >= 0; i-- {
@@ -202,6 +209,10 @@ func (s *session) Close() error {
 	clock.advance(at.Sub(clock.Now()))
 	return nil
 }
+
+// errClosedByPLC is the error for a malformed request, on which the PLC's server closes
+// the connection without answering.
+var errClosedByPLC = errors.New("connection closed by the PLC after a malformed request")
 
 func binaryID(adu []byte) uint16 { return uint16(adu[0])<<8 | uint16(adu[1]) }
 
