@@ -69,7 +69,7 @@ func checkParse(t *testing.T, data []byte, ctx Context) {
 	if rec.EventTime.IsZero() || rec.EventTime.Location() != time.UTC {
 		t.Fatalf("Parse(%q) event time %v is zero or not UTC", data, rec.EventTime)
 	}
-	if rec.IngestTime == nil && rec.Raw != strings.TrimRight(string(data), "\r\n") {
+	if rec.IngestTime == nil && rec.Raw != strings.TrimRight(strings.TrimPrefix(string(data), utf8BOM), "\r\n") {
 		t.Fatalf("Parse(%q) Raw = %q, want the line", data, rec.Raw)
 	}
 

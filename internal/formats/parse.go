@@ -12,6 +12,9 @@ type envelope struct {
 	date *time.Time // the envelope's date, never nil
 }
 
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte order mark.
+const utf8BOM = "\xef\xbb\xbf"
+
 // Parse parses one line, without its line ending, into a record. The format is sniffed from
 // the line itself; ctx.SourceHint only changes the order of the checks. A bad line returns an
 // error that wraps one of the sentinel errors in errors.go, and the record is then partial and
@@ -24,7 +27,9 @@ func Parse(line []byte, ctx Context) (telemetry.Record, error) {
 
 // parseLine parses a line that the record may reference; env is set for an envelope's inner line.
 func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error) {
-	// Raw: the line without a CR or LF that a CRLF file or a shipper left at its end.
+	// Raw: the line without a UTF-8 byte order mark, which editors put before a file's first
+	// line, and without a CR or LF that a CRLF file or a shipper left at its end.
+	raw = strings.TrimPrefix(raw, utf8BOM)
 	var rec telemetry.Record
 	rec.Raw = strings.TrimRight(raw, "\r\n")
 	if env != nil {
