@@ -10,8 +10,9 @@ import (
 
 const netfilterFormat = "netfilter line"
 
-// macOctets is the length of the MAC= value for Ethernet: destination (6 octets), source (6)
-// and ethertype (2), each octet two hex digits joined by colons (nf_log_syslog.c dump_mac_header).
+// macOctets is the number of octets in the MAC= value for Ethernet: the link-layer header
+// with destination (6), source (6) and ethertype (2), printed as hex pairs joined by colons
+// (Linux net/netfilter/nf_log_syslog.c, dump_mac_header).
 const macOctets = 14
 
 // netfilterBlock holds a record's netfilter fields and the values its pointers refer to, so a
@@ -34,8 +35,9 @@ const (
 	intICMPCode
 )
 
-// tcpFlagWords are the bare tokens nf_log_syslog.c prints for IP and TCP header flags.
-var tcpFlagWords = [...]string{"DF", "MF", "CE", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR"}
+// tcpFlagWords are the bare tokens Linux's nf_log_syslog.c prints for IPv4 header flags (CE,
+// DF, MF) and TCP flags (AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
+var tcpFlagWords = [...]string{"DF", "MF", "CE", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "AE"}
 
 // findNetfilterFields returns the offset of the IN= field that ends a netfilter prefix in
 // s[msg:], or -1 when the message has none.
@@ -139,6 +141,10 @@ func readOuterField(tok string, eq, start int, blk *netfilterBlock, rec *telemet
 		if rest, ok := strings.CutPrefix(tok, "FRAG:"); ok {
 			return setInt(&blk.ints[intFrag], &nf.Frag, "FRAG:", rest, start+5)
 		}
+		if tok == "ARP" && rec.Protocol == "" {
+			rec.Protocol = "ARP"
+			return nil
+		}
 		for _, flag := range tcpFlagWords {
 			if tok == flag {
 				nf.Flags = append(nf.Flags, flag)
@@ -162,6 +168,29 @@ func readOuterField(tok string, eq, start int, blk *netfilterBlock, rec *telemet
 		nf.PhysOut = val
 	case "MAC":
 		splitMAC(val, nf)
+	case "MACSRC":
+		// --log-macdecode prints the Ethernet header as MACSRC=, MACDST= and MACPROTO=; an
+		// ARP line prints MACSRC= and MACDST= again for its payload, which is not kept.
+		if nf.SrcMAC == "" {
+			nf.SrcMAC = val
+		}
+	case "MACDST":
+		if nf.DstMAC == "" {
+			nf.DstMAC = val
+		}
+	case "MACPROTO":
+		if nf.EtherType == "" && len(val) == 4 {
+			nf.EtherType = val[:2] + ":" + val[2:]
+		}
+	case "IPSRC":
+		// ARP lines name the sender and target addresses IPSRC= and IPDST=.
+		if !rec.SrcIP.IsValid() {
+			return parseAddrField(key, val, col, &rec.SrcIP)
+		}
+	case "IPDST":
+		if !rec.DstIP.IsValid() {
+			return parseAddrField(key, val, col, &rec.DstIP)
+		}
 	case "SRC":
 		if !rec.SrcIP.IsValid() {
 			return parseAddrField(key, val, col, &rec.SrcIP)
