@@ -32,11 +32,13 @@
 // word in it (case-insensitive, also inside tokens such as OT-DROP:), else "LOG". A leading
 // "[seconds.micros]" stamp is the kernel's uptime and is kept in KernelUptime, never used as
 // the event time. The packet quoted inside "[...]" by an ICMP error goes to Netfilter.Inner and
-// never overwrites the outer fields. MAC= is split into destination, source and ethertype;
-// the --log-macdecode fields MACSRC=, MACDST= and MACPROTO= fill the same fields, and ARP
-// lines give their addresses as IPSRC= and IPDST=. An RFC 3164 timestamp has no year: it takes the year that
-// puts it nearest to Context.ObjectDate, or without one the current UTC year unless that is
-// more than a day ahead. A line without a syslog timestamp takes its event time from the
+// never overwrites the outer fields. MAC= is split into destination, source and ethertype.
+// The --log-macdecode fields MACSRC=, MACDST= and MACPROTO= fill the same fields, and ARP
+// lines give their addresses as IPSRC= and IPDST=.
+//
+// An RFC 3164 timestamp has no year. It takes the year that puts it nearest to
+// Context.ObjectDate, or without one the current UTC year unless that is more than a day
+// ahead. A line without a syslog timestamp takes its event time from the
 // envelope date, else from ObjectDate with TimeAssumedUTC set, else it is a bad line
 // (ErrNoEventTime).
 //
