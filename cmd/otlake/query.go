@@ -232,9 +232,11 @@ func loadAWSConfig(ctx context.Context) (aws.Config, error) {
 }
 
 // newS3Client returns an S3 client, sent to endpointURL with path-style addressing when it
-// is set, as LocalStack and other stand-ins need.
+// is set, as LocalStack and other stand-ins need. Objects without a checksum (all of them on
+// stand-ins) are not logged: the line would repeat for every download.
 func newS3Client(cfg aws.Config, endpointURL string) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.DisableLogOutputChecksumValidationSkipped = true
 		if endpointURL != "" {
 			o.BaseEndpoint = aws.String(endpointURL)
 			o.UsePathStyle = true
