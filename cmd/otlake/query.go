@@ -118,7 +118,7 @@ func (o queryOptions) validate(set map[string]bool) error {
 	case o.engine != engineDuckDB && o.engine != engineAthena:
 		return fmt.Errorf("%w: invalid --engine %q: want duckdb or athena", errUsage, o.engine)
 	case o.engine == engineAthena && (set["lake"] || set["bucket"]):
-		return fmt.Errorf("%w: --lake and --bucket select what duckdb reads; athena reads the Glue tables of --database", errUsage)
+		return fmt.Errorf("%w: --lake and --bucket apply to duckdb only, because athena reads the Glue tables of --database", errUsage)
 	case set["lake"] && set["bucket"]:
 		return fmt.Errorf("%w: --lake and --bucket are alternatives: give one", errUsage)
 	case o.maxRows < 0:

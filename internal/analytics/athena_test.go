@@ -18,8 +18,8 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/glue"
 )
 
-// fakeAthena records the requests it receives and replies from its fields. It stands in for
-// the service at the AthenaAPI seam, because no Athena stand-in runs on this machine.
+// fakeAthena records the requests it receives and replies from its fields. It replaces the
+// service at the AthenaAPI seam, because no Athena emulator runs on this machine.
 type fakeAthena struct {
 	namedQueries []types.NamedQuery
 	listPageSize int

@@ -28,7 +28,7 @@ var _ S3API = (*s3.Client)(nil)
 // errBadStagedKey marks a key under parsed/ that is not a staged Parquet key.
 var errBadStagedKey = errors.New("not a staged Parquet key")
 
-// Download is what DownloadStaged fetched.
+// Download is the summary of one DownloadStaged call.
 type Download struct {
 	Objects int   // Parquet objects written
 	Bytes   int64 // their total size

@@ -14,7 +14,7 @@ import (
 )
 
 // duckDBSetup prepares a fresh in-memory DuckDB for the named queries. Extension downloads
-// are switched off because the machine may have no route to the extension repository; the
+// are switched off because the machine may have no route to the extension repository. The
 // json and parquet extensions are built into the driver.
 //
 // json_extract_scalar is Trino's name. Like Trino's, the macro returns NULL when the path

@@ -22,4 +22,3 @@ func (*DuckDB) Run(context.Context, glue.Query, RowWriter) error { return ErrNoD
 
 // Close does nothing.
 func (*DuckDB) Close() error { return nil }
-

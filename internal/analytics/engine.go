@@ -33,7 +33,8 @@ type Engine interface {
 	Close() error
 }
 
-// Kind is how a column's values are printed: text is left-aligned, numbers right-aligned.
+// Kind is the value class of a column, which sets its alignment: text is left-aligned and
+// numbers right-aligned.
 type Kind int
 
 // Column kinds.

@@ -21,7 +21,7 @@ const (
 	FormatJSON  = "json"
 )
 
-// nullText is how the table and CSV formats print SQL NULL.
+// nullText is the table and CSV text of SQL NULL.
 const nullText = "NULL"
 
 // Header describes a query run: what was read and how many staged rows it holds.
