@@ -3,7 +3,7 @@
 // registers on unit 1.
 //
 // Plant implements the request handler of github.com/simonvetter/modbus, which plcsim
-// serves over TCP, and Serve answers a raw request PDU the same way, which the campaign's
+// serves over TCP, and Serve handles a raw request PDU the same way, which the campaign's
 // capture writer uses to build responses without a network. The process advances with
 // the clock the Plant is given, so a simulated clock gives reproducible values.
 package plant

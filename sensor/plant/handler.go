@@ -41,7 +41,7 @@ func (p *Plant) HandleDiscreteInputs(req *modbus.DiscreteInputsRequest) ([]bool,
 }
 
 // HandleHoldingRegisters reads or writes the setpoints. A write with any value outside its
-// register's valid range changes nothing and draws Illegal Data Value; the PLC does not
+// register's valid range changes nothing and draws Illegal Data Value. The PLC does not
 // check the safe range, which is the point of the sensor's safety rule.
 func (p *Plant) HandleHoldingRegisters(req *modbus.HoldingRegistersRequest) ([]uint16, error) {
 	if err := checkRange(req.UnitId, req.Addr, req.Quantity, holdingCount); err != nil {

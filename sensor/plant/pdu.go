@@ -24,7 +24,7 @@ const (
 	maxWriteRegs     = 123
 )
 
-// Serve answers one request PDU (function code first) from client to unit as the TCP
+// Serve handles one request PDU (function code first) from client to unit as the TCP
 // server of github.com/simonvetter/modbus v1.6.4 does, and returns the response PDU: the
 // data, an echo of a write, or an exception. It returns nil for a malformed request (a
 // wrong length, or a quantity of 0 or past the function's limit), on which that server

@@ -155,7 +155,7 @@ func FuzzServe(f *testing.F) {
 		p, _ := newTestPlant()
 		resp := p.Serve("172.24.0.10", unit, pdu)
 
-		// Every answer is nothing (the server closes), a data response, or a two-byte
+		// Every response is nil (the server closes), a data response, or a two-byte
 		// exception with the request's function.
 		if resp == nil {
 			return

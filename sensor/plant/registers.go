@@ -1,6 +1,6 @@
 package plant
 
-// UnitID is the only Modbus unit the PLC answers. Requests to any other unit draw
+// UnitID is the only Modbus unit the PLC serves. Requests to any other unit draw
 // exception 0x0B (gateway target device failed to respond), as a Modbus gateway does.
 const UnitID = 1
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,4 +178,20 @@ func TestCaptureIsReproducible(t *testing.T) {
 	}
 	first, second := write(), write()
 	assert.Equal(t, first, second, "two runs of one scenario wrote different captures")
+}
+
+// BenchmarkScenarioMinute measures simulating and writing one minute of the HMI baseline
+// with the campaign, the capture of the replay fallback.
+func BenchmarkScenarioMinute(b *testing.B) {
+	s := Scenario{Start: testStart, Baseline: time.Minute, Attack: true, AttackAt: 5 * time.Second, Seed: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		result, err := s.Run(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := result.Net.WritePcap(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
