@@ -5,7 +5,8 @@ BIN := bin
 
 LAKE ?= .lake
 
-.PHONY: all build test test-unit test-integration otlake lambdas demo bench clean lab attack
+.PHONY: all build test test-unit test-integration otlake lambdas demo bench clean lab attack \
+	cdk-tools synth deploy-local deploy deploy-analytics destroy destroy-local cdk-test
 
 all: build
 
@@ -44,8 +45,84 @@ attack: lab
 bench:
 	bench/ingest.sh
 
+## CDK app (app.go, constructs/): Node 22 from the npm package node-linux-<cpu> (jsii warns on
+## every run under Node 20) and the CDK CLI pinned in package.json, both git-ignored.
+NODE_VERSION := 22.23.5
+NODE_CPU := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64)
+NODE_DIR := .tools/node
+CDK_PATH := $(CURDIR)/$(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+CDK := PATH="$(CDK_PATH)" cdk
+CDKLOCAL := PATH="$(CDK_PATH)" cdklocal
+# ARCH names the Go architecture for make lambdas; CDK_ARCH is Lambda's name for the same.
+CDK_ARCH = $(if $(filter amd64,$(ARCH)),x86_64,arm64)
+ANALYTICS ?= false
+
+$(NODE_DIR)/bin/node:
+	@echo "==> install Node $(NODE_VERSION) into $(NODE_DIR) (npm package node-linux-$(NODE_CPU))"
+	@work="$$(mktemp -d)" && (cd "$$work" && npm pack --silent "node-linux-$(NODE_CPU)@$(NODE_VERSION)" >/dev/null) \
+		&& mkdir -p $(NODE_DIR) && tar -xzf "$$work"/*.tgz -C $(NODE_DIR) --strip-components=1 package/bin/node package/LICENSE \
+		&& rm -rf "$$work"
+	@$(NODE_DIR)/bin/node --version
+
+node_modules/.package-lock.json: package.json package-lock.json $(NODE_DIR)/bin/node
+	@echo "==> npm ci (aws-cdk and aws-cdk-local as pinned in package-lock.json)"
+	@PATH="$(CDK_PATH)" npm ci --no-audit --no-fund
+	@touch $@
+
+## cdk-tools: install Node 22 and the pinned CDK CLI
+cdk-tools: $(NODE_DIR)/bin/node node_modules/.package-lock.json
+
+## synth: build the Lambdas and synthesize the stack into cdk.out, checked by cdk-nag
+## (ANALYTICS=true adds Glue and Athena; ARCH=amd64 builds and synthesizes x86_64)
+synth: lambdas cdk-tools
+	@echo "==> cdk synth OtTelemetryLake (analytics=$(ANALYTICS), arch=$(CDK_ARCH)) into cdk.out"
+	@$(CDK) synth --quiet -c analytics=$(ANALYTICS) -c arch=$(CDK_ARCH)
+	@echo "template: cdk.out/OtTelemetryLake.template.json"
+
+## deploy-local: deploy to LocalStack on 127.0.0.1:4566 with cdklocal (x86_64 build, bucket
+## notifications on the bucket resource, no analytics); see cdklocal.md
+deploy-local: cdk-tools
+	@echo "==> make lambdas ARCH=amd64 (LocalStack runs functions on the host's architecture)"
+	@$(MAKE) --no-print-directory lambdas ARCH=amd64
+	@echo "==> cdklocal bootstrap (CDK assets bucket and roles in LocalStack)"
+	@$(CDKLOCAL) bootstrap -c arch=x86_64 -c notifications=l1 -c analytics=false
+	@echo "==> cdklocal deploy OtTelemetryLake (arch=x86_64, notifications=l1, analytics=false)"
+	@$(CDKLOCAL) deploy --require-approval never -c arch=x86_64 -c notifications=l1 -c analytics=false
+
+## deploy: deploy to the AWS account and region of the current credentials (arm64, no analytics)
+deploy: cdk-tools
+	@echo "==> make lambdas ARCH=arm64"
+	@$(MAKE) --no-print-directory lambdas ARCH=arm64
+	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=false); run cdk bootstrap once per account and region first"
+	@$(CDK) deploy -c arch=arm64 -c analytics=false
+
+## deploy-analytics: deploy as deploy does, plus the Glue catalog and the Athena workgroup
+deploy-analytics: cdk-tools
+	@echo "==> make lambdas ARCH=arm64"
+	@$(MAKE) --no-print-directory lambdas ARCH=arm64
+	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=true); run cdk bootstrap once per account and region first"
+	@$(CDK) deploy -c arch=arm64 -c analytics=true
+
+## destroy: delete the stack from AWS; the buckets and the detections table are retained
+destroy: cdk-tools
+	@echo "==> make lambdas ARCH=arm64 (cdk destroy synthesizes the app first)"
+	@$(MAKE) --no-print-directory lambdas ARCH=arm64
+	@echo "==> cdk destroy OtTelemetryLake (buckets and the ot_detections table are retained: delete them by hand)"
+	@$(CDK) destroy -c arch=arm64
+
+## destroy-local: delete the stack from LocalStack (as deploy-local built it)
+destroy-local: cdk-tools
+	@echo "==> make lambdas ARCH=amd64 (cdklocal destroy synthesizes the app first)"
+	@$(MAKE) --no-print-directory lambdas ARCH=amd64
+	@echo "==> cdklocal destroy OtTelemetryLake"
+	@$(CDKLOCAL) destroy --force -c arch=x86_64 -c notifications=l1 -c analytics=false
+
+## cdk-test: the CDK app's tests (snapshots, assertions, cdk-nag) under Node 22
+cdk-test: $(NODE_DIR)/bin/node
+	PATH="$(CDK_PATH)" $(GO) test -count=1 ./constructs/
+
 ## test: every test of both modules (the command CI runs)
-test: test-unit
+test: cdk-test test-unit
 
 test-unit:
 	$(GO) vet ./...
@@ -53,4 +130,4 @@ test-unit:
 	@if [ -f sensor/go.mod ]; then cd sensor && $(GO) vet ./... && $(GO) test -count=1 ./...; fi
 
 clean:
-	rm -rf $(BIN) build .lake
+	rm -rf $(BIN) build .lake cdk.out
