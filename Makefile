@@ -38,8 +38,7 @@ lab: otlake
 ## the detections, incident and alert, and check that nothing of the lab is left behind.
 ## LAB=netns (default as root on Linux), replay (default otherwise) or docker.
 attack: lab
-	BIN=$(BIN) lab/attack
-	lab/check-clean
+	@status=0; BIN=$(BIN) lab/attack || status=$$?; lab/check-clean && exit $$status
 
 ## bench: the ingest benchmark on one core (see docs/benchmarks.md)
 bench:
