@@ -65,11 +65,26 @@ func run(lake string, total, perFile int, seed uint64) error {
 			return err
 		}
 		written += len(buffers[p])
-		buffers[p] = buffers[p][:0]
+		// Drop the rows instead of reusing the slice, so that their raw lines can be freed.
+		delete(buffers, p)
+		return nil
+	}
+
+	// flushBefore writes the buffers of dates before date. The generator's clock only moves
+	// forward, so an earlier date gets no more rows and memory stays bounded by one day.
+	flushBefore := func(date string) error {
+		for p, rows := range buffers {
+			if p.date < date && len(rows) > 0 {
+				if err := flush(p); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 
 	// Parse each line as the parser Lambda does and route its row to its date and source.
+	currentDate := ""
 	for line := 0; line < total; {
 		for _, text := range gen.Mix(min(batchLines, total-line)) {
 			line++
@@ -79,6 +94,12 @@ func run(lake string, total, perFile int, seed uint64) error {
 				continue
 			}
 			p := partition{rec.EventTime.UTC().Format(objectkey.DateLayout), rec.Format.DefaultSource()}
+			if p.date > currentDate {
+				if err := flushBefore(p.date); err != nil {
+					return err
+				}
+				currentDate = p.date
+			}
 			rawKey := fmt.Sprintf("source=%s/date=%s/bench.json.gz", p.source, p.date)
 			buffers[p] = append(buffers[p], staging.FromRecord(&rec, rawKey, line))
 			if len(buffers[p]) >= perFile {
