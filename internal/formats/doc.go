@@ -4,8 +4,9 @@
 // object's source= partition (Context.SourceHint) only changes the order of the checks, and
 // since the checks are disjoint it never changes the result. The order is:
 //
-//  1. A line that starts with '{' is a JSON object, parsed once with a pooled fastjson parser
-//     and then classified by its keys:
+//  1. A line that starts with '{' is a JSON object. One pass of the package's own scanner
+//     validates it and records each value's offsets on a pooled tape; the object is then
+//     classified by its keys:
 //     - a log shipper envelope has "date" and "log" but no "event_type" or "rule";
 //     - a Suricata EVE record has "event_type";
 //     - a sensor alert has "sensor" and "rule" and no "event_type".
@@ -63,6 +64,7 @@
 //
 // Every error wraps one sentinel from errors.go and most are a *ParseError naming the field
 // and column; Reason turns an error into a stable label for counters. Parse copies the line
-// once into Record.Raw and takes the netfilter string fields as substrings of that copy, so
-// the caller may reuse its buffer as soon as Parse returns.
+// once into Record.Raw. String fields are substrings of that copy, except JSON strings with
+// escapes, which are decoded into new strings, so the caller may reuse its buffer as soon as
+// Parse returns.
 package formats

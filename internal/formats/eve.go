@@ -3,8 +3,6 @@ package formats
 import (
 	"strings"
 
-	"github.com/valyala/fastjson"
-
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
@@ -27,11 +25,14 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	rec.Format = telemetry.FormatEVE
 
 	// EventType: the event_type text.
-	et := top.eventType
-	if et.Type() != fastjson.TypeString || len(et.GetStringBytes()) == 0 {
-		return f.errorf(ErrBadField, `"event_type" is not a non-empty string`, nil)
+	eventType, _, err := f.str("event_type", top.eventType)
+	if err != nil {
+		return err
 	}
-	rec.EventType = intern(et.GetStringBytes(), "alert", "flow", "modbus", "anomaly", "dns", "http", "tls", "fileinfo", "stats", "netflow")
+	if eventType == "" {
+		return f.errorf(ErrBadField, top.eventType, `"event_type" is missing or empty`, nil)
+	}
+	rec.EventType = eventType
 
 	// EventTime: the EVE timestamp, else the syslog header's.
 	t, assumed, ok, err := f.timestamp("timestamp", top.timestamp)
@@ -43,7 +44,7 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	case !hdr.time.IsZero():
 		rec.EventTime, rec.TimeAssumedUTC = hdr.time, hdr.assumedUTC
 	default:
-		return f.errorf(ErrNoEventTime, `"timestamp" missing and no syslog timestamp`, nil)
+		return f.errorf(ErrNoEventTime, top.timestamp, `"timestamp" missing and no syslog timestamp`, nil)
 	}
 
 	// Host: the EVE host field (a string, or an object with a name), else the syslog host.
@@ -69,27 +70,27 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	if rec.DstPort, err = f.port("dest_port", top.destPort, &blk.ports[1]); err != nil {
 		return err
 	}
-	if v := top.proto; v != nil && v.Type() == fastjson.TypeString {
-		rec.Protocol = upperASCII(intern(v.GetStringBytes(), "TCP", "UDP", "ICMP", "IPv6-ICMP", "SCTP"))
+	if top.proto.kind == jsonString {
+		rec.Protocol = upperASCII(top.proto.stringValue())
 	}
 
 	// Alert and Action.
-	alertObj, err := f.object("alert", top.alert)
+	alertObj, ok, err := f.object("alert", top.alert)
 	if err != nil {
 		return err
 	}
-	if alertObj != nil {
+	if ok {
 		if err := readEVEAlert(alertObj, blk, rec); err != nil {
 			return err
 		}
 	}
 
 	// Modbus.
-	modbusObj, err := f.object("modbus", top.modbus)
+	modbusObj, ok, err := f.object("modbus", top.modbus)
 	if err != nil {
 		return err
 	}
-	if modbusObj != nil {
+	if ok {
 		if err := readEVEModbus(modbusObj, blk, rec); err != nil {
 			return err
 		}
@@ -97,21 +98,25 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	return nil
 }
 
-func readEVEHost(v *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
+// hostKeys are the members of an object-valued host field that name the host, in order.
+var hostKeys = []string{"name", "hostname"}
+
+func readEVEHost(v jsonValue, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
 	rec.Host = hdr.host
-	if v == nil {
-		return nil
-	}
-	switch v.Type() {
-	case fastjson.TypeString:
-		if name := v.GetStringBytes(); len(name) > 0 {
-			rec.Host = string(name)
+	switch v.kind {
+	case jsonString:
+		if name := v.stringValue(); name != "" {
+			rec.Host = name
 		}
-	case fastjson.TypeObject:
-		for _, key := range [...]string{"name", "hostname"} {
-			if name, ok, err := f.at("host.").str(key, v.Get(key)); err != nil {
+	case jsonObject:
+		var found [2]jsonValue
+		lookup(v, hostKeys, found[:])
+		for i, key := range hostKeys {
+			name, ok, err := f.at("host.").str(key, found[i])
+			if err != nil {
 				return err
-			} else if ok && name != "" {
+			}
+			if ok && name != "" {
 				rec.Host = name
 				break
 			}
@@ -121,20 +126,17 @@ func readEVEHost(v *fastjson.Value, f jsonField, hdr syslogHeader, rec *telemetr
 }
 
 // readFlowID keeps flow_id as written: a float64 would round IDs above 2^53.
-func readFlowID(v *fastjson.Value, f jsonField, rec *telemetry.Record) error {
-	if absent(v) {
+func readFlowID(v jsonValue, f jsonField, rec *telemetry.Record) error {
+	var text string
+	switch v.kind {
+	case 0, jsonNull:
 		return nil
-	}
-
-	var buf [32]byte
-	var text []byte
-	switch v.Type() {
-	case fastjson.TypeNumber:
-		text = v.MarshalTo(buf[:0])
-	case fastjson.TypeString:
-		text = v.GetStringBytes()
+	case jsonNumber:
+		text = v.text
+	case jsonString:
+		text = v.stringValue()
 	default:
-		return f.errorf(ErrBadField, `"flow_id" is a `+v.Type().String()+", not a number or string", nil)
+		return f.typeError(ErrBadField, "flow_id", v, "a number or string")
 	}
 
 	// Suricata prints flow_id as a signed 64-bit integer.
@@ -143,30 +145,36 @@ func readFlowID(v *fastjson.Value, f jsonField, rec *telemetry.Record) error {
 		digitsStart = 1
 	}
 	valid := len(text) > digitsStart && len(text) <= 20
-	for _, c := range text[min(digitsStart, len(text)):] {
-		valid = valid && isDigit(c)
+	for i := digitsStart; valid && i < len(text); i++ {
+		valid = isDigit(text[i])
 	}
 	if !valid {
-		return f.errorf(ErrBadField, `invalid "flow_id" `+quote(string(text))+", want an integer", nil)
+		return f.errorf(ErrBadField, v, `invalid "flow_id" `+quote(text)+", want an integer", nil)
 	}
-	rec.FlowID = string(text)
+	rec.FlowID = text
 	return nil
 }
 
+// alertKeys are the alert members readEVEAlert reads, in the order of its found array.
+var alertKeys = []string{"action", "signature_id", "signature", "category", "severity", "metadata"}
+
 // readEVEAlert fills rec.Alert and rec.Action from the alert object.
-func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) error {
+func readEVEAlert(obj jsonValue, blk *eveBlock, rec *telemetry.Record) error {
 	f := jsonField{format: eveFormat}.at("alert.")
 	a := &blk.alert
 	a.Count = 1
 	rec.Alert = a
+	var found [6]jsonValue
+	lookup(obj, alertKeys, found[:])
+	action, signatureID, signature, category, severity, metadata := found[0], found[1], found[2], found[3], found[4], found[5]
 
 	// Action: allowed or blocked.
-	if v := obj.Get("action"); v != nil && v.Type() == fastjson.TypeString {
-		rec.Action = intern(v.GetStringBytes(), "allowed", "blocked")
+	if action.kind == jsonString {
+		rec.Action = action.stringValue()
 	}
 
 	// SignatureID, Signature, Category.
-	id, ok, err := f.integer("signature_id", obj.Get("signature_id"), 0, 1<<62, ErrBadNumber)
+	id, ok, err := f.integer("signature_id", signatureID, 0, 1<<62, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -174,15 +182,15 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 		blk.sigID = id
 		a.SignatureID = &blk.sigID
 	}
-	if a.Signature, _, err = f.str("signature", obj.Get("signature")); err != nil {
+	if a.Signature, _, err = f.str("signature", signature); err != nil {
 		return err
 	}
-	if a.Category, _, err = f.str("category", obj.Get("category")); err != nil {
+	if a.Category, _, err = f.str("category", category); err != nil {
 		return err
 	}
 
 	// EVESeverity and Severity: Suricata's priority, 1 highest; 3 is the default.
-	sev, ok, err := f.integer("severity", obj.Get("severity"), 1, 255, ErrBadNumber)
+	sev, ok, err := f.integer("severity", severity, 1, 255, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -199,11 +207,11 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 	}
 
 	// Techniques: ATT&CK IDs from rule metadata keys such as mitre_technique_id.
-	meta, err := f.object("metadata", obj.Get("metadata"))
+	meta, ok, err := f.object("metadata", metadata)
 	if err != nil {
 		return err
 	}
-	if meta != nil {
+	if ok {
 		a.Techniques = techniquesFromMetadata(meta)
 	}
 	return nil
@@ -211,64 +219,43 @@ func readEVEAlert(obj *fastjson.Value, blk *eveBlock, rec *telemetry.Record) err
 
 // techniquesFromMetadata collects technique IDs from alert.metadata, whose values are arrays
 // of strings, under keys that name a MITRE technique.
-func techniquesFromMetadata(meta *fastjson.Value) []string {
-	o, err := meta.Object()
-	if err != nil {
-		return nil
-	}
-
+func techniquesFromMetadata(meta jsonValue) []string {
 	var ids []string
-	add := func(b []byte) {
-		if !isTechniqueID(b) {
+	add := func(v jsonValue) {
+		if v.kind != jsonString {
 			return
 		}
-		for _, id := range ids {
-			if id == string(b) {
+		id := v.stringValue()
+		if !isTechniqueID(id) {
+			return
+		}
+		for _, seen := range ids {
+			if seen == id {
 				return
 			}
 		}
-		ids = append(ids, string(b))
+		ids = append(ids, id)
 	}
-	o.Visit(func(key []byte, v *fastjson.Value) {
-		k := bytesView(key)
-		if !strings.Contains(k, "mitre") || !strings.Contains(k, "technique") {
-			return
+
+	_ = meta.members(func(key string, v jsonValue) error {
+		if !strings.Contains(key, "mitre") || !strings.Contains(key, "technique") {
+			return nil
 		}
-		switch v.Type() {
-		case fastjson.TypeString:
-			add(v.GetStringBytes())
-		case fastjson.TypeArray:
-			for _, item := range v.GetArray() {
-				if item.Type() == fastjson.TypeString {
-					add(item.GetStringBytes())
-				}
-			}
-		}
+		add(v)
+		return v.elements(func(_ int, item jsonValue) error {
+			add(item)
+			return nil
+		})
 	})
 	return ids
 }
 
-// isTechniqueID reports whether b is shaped like an ATT&CK technique ID: T and four digits
+// isTechniqueID reports whether s is shaped like an ATT&CK technique ID: T and four digits
 // (T0xxx for ICS, Txxxx for Enterprise).
-func isTechniqueID(b []byte) bool {
-	if len(b) != 5 || b[0] != 'T' {
+func isTechniqueID(s string) bool {
+	if len(s) != 5 || s[0] != 'T' {
 		return false
 	}
-	for _, c := range b[1:] {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return true
-}
-
-// intern returns the matching constant for common values, so they cost no allocation, and a
-// copy of b otherwise.
-func intern(b []byte, known ...string) string {
-	for _, k := range known {
-		if string(b) == k {
-			return k
-		}
-	}
-	return string(b)
+	_, ok := digits(s[1:])
+	return ok
 }

@@ -1,12 +1,10 @@
 package formats
 
 import (
+	"errors"
 	"fmt"
-	"sync"
+	"strings"
 	"time"
-	"unsafe"
-
-	"github.com/valyala/fastjson"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
@@ -19,25 +17,6 @@ const (
 	jsonEVE                      // has event_type
 	jsonSensor                   // has sensor and rule, no event_type
 )
-
-// maxPooledLine bounds the lines whose parser goes back to the pool: fastjson keeps its
-// buffer, and one huge line should not pin that much memory per pooled parser.
-const maxPooledLine = 1 << 20
-
-var parserPool sync.Pool
-
-func getParser() *fastjson.Parser {
-	if p, ok := parserPool.Get().(*fastjson.Parser); ok {
-		return p
-	}
-	return new(fastjson.Parser)
-}
-
-func putParser(p *fastjson.Parser, lineLen int) {
-	if lineLen <= maxPooledLine {
-		parserPool.Put(p)
-	}
-}
 
 // jsonOrder returns the order in which the JSON shapes are tried for a source hint. The
 // shapes are disjoint, so the order changes only how soon the match is found.
@@ -53,87 +32,74 @@ func jsonOrder(hint string) [3]jsonKind {
 
 // matchesJSONKind reports whether an object with these top-level fields has the keys of a shape.
 func matchesJSONKind(top *topFields, kind jsonKind) bool {
+	hasEventType := top.eventType.kind != 0
 	switch kind {
 	case jsonEnvelope:
-		return top.log != nil && top.date != nil && top.eventType == nil && top.rule == nil
+		return top.log.kind != 0 && top.date.kind != 0 && !hasEventType && top.rule.kind == 0
 	case jsonEVE:
-		return top.eventType != nil
+		return hasEventType
 	case jsonSensor:
-		return top.eventType == nil && top.sensor != nil && top.rule != nil
+		return !hasEventType && top.sensor.kind != 0 && top.rule.kind != 0
 	}
 	return false
 }
 
 // parseJSONLine parses the JSON object at s[start:], after an optional syslog header.
 func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
-	p := getParser()
-	obj, err := p.Parse(s[start:])
+	// One pass validates the line and records every value on a tape; the readers copy out
+	// what they keep before the tape goes back to the pool.
+	root, err := scanJSON(s, start)
 	if err != nil {
-		putParser(p, len(s))
-		return rec, jsonError(s, start, err)
+		return rec, jsonError(err)
 	}
-	if obj.Type() != fastjson.TypeObject {
-		putParser(p, len(s))
-		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + obj.Type().String() + ", not an object", Err: ErrUnknownFormat}
+	defer putTape(root.tape)
+	if root.kind != jsonObject {
+		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + root.typeName() + ", not an object", Err: ErrUnknownFormat}
 	}
-
 	var top topFields
-	top.collect(obj)
-	for _, kind := range jsonOrder(ctx.SourceHint) {
-		if !matchesJSONKind(&top, kind) {
+	_ = root.members(top.add)
+
+	for _, shape := range jsonOrder(ctx.SourceHint) {
+		if !matchesJSONKind(&top, shape) {
 			continue
 		}
-		switch kind {
+		switch shape {
 		case jsonEnvelope:
-			return unwrapEnvelope(p, &top, len(s), hdr, ctx, env, rec)
+			return unwrapEnvelope(&top, hdr, ctx, env, rec)
 		case jsonEVE:
 			err = readEVE(&top, hdr, &rec)
 		case jsonSensor:
 			err = readSensorAlert(&top, &rec)
 		}
-		putParser(p, len(s))
 		return rec, err
 	}
-
-	putParser(p, len(s))
 	return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "object has no event_type, sensor and rule, or log key", Err: ErrUnknownFormat}
 }
 
 // unwrapEnvelope parses the line inside a log shipper envelope. The envelope's date sets only
 // IngestTime; the inner line becomes the record, Raw included.
-func unwrapEnvelope(p *fastjson.Parser, top *topFields, lineLen int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
+func unwrapEnvelope(top *topFields, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
 	const format = "envelope"
 
 	// Only one level is unwrapped, and only a bare envelope: a shipper never adds a header.
 	if env != nil {
-		putParser(p, lineLen)
-		return rec, &ParseError{Format: format, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
+		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
 	}
 	if hdr.kind != syslogNone {
-		putParser(p, lineLen)
-		return rec, &ParseError{Format: format, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
+		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
 	}
 
-	// IngestTime from "date": an ISO 8601 string or epoch seconds as a number.
+	// IngestTime from "date".
 	date, err := readEnvelopeDate(top.date)
 	if err != nil {
-		putParser(p, lineLen)
 		return rec, err
 	}
 
-	// The inner line, copied out before the parser goes back to the pool.
-	logValue := top.log
-	if logValue.Type() != fastjson.TypeString {
-		putParser(p, lineLen)
-		return rec, &ParseError{Format: format, Detail: `"log" is a ` + logValue.Type().String() + ", not a string", Err: ErrBadField}
+	// The inner line. Shippers that tail container logs keep its line ending; Raw does not.
+	if top.log.kind != jsonString {
+		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: `"log" is a ` + top.log.typeName() + ", not a string", Err: ErrBadField}
 	}
-	// Shippers that tail container logs keep the line ending inside "log"; Raw does not.
-	innerBytes := logValue.GetStringBytes()
-	for len(innerBytes) > 0 && (innerBytes[len(innerBytes)-1] == '\n' || innerBytes[len(innerBytes)-1] == '\r') {
-		innerBytes = innerBytes[:len(innerBytes)-1]
-	}
-	inner := string(innerBytes)
-	putParser(p, lineLen)
+	inner := strings.TrimRight(top.log.stringValue(), "\r\n")
 
 	innerRec, err := parseLine(inner, ctx, &envelope{date: &date})
 	if err != nil {
@@ -145,71 +111,41 @@ func unwrapEnvelope(p *fastjson.Parser, top *topFields, lineLen int, hdr syslogH
 // readEnvelopeDate reads the date in each of Fluent Bit's json_date_format settings: double
 // (epoch seconds with a fraction, the default), epoch (integer seconds), epoch_ms (integer
 // milliseconds), iso8601, and java_sql_timestamp ("2018-05-30 09:39:52.000681", UTC).
-func readEnvelopeDate(v *fastjson.Value) (time.Time, error) {
-	switch v.Type() {
-	case fastjson.TypeString:
-		text := bytesView(v.GetStringBytes())
+func readEnvelopeDate(v jsonValue) (time.Time, error) {
+	switch v.kind {
+	case jsonString:
+		text := v.stringValue()
 		var buf [40]byte
+		iso := text
 		if len(text) > 10 && len(text) <= len(buf) && text[10] == ' ' {
 			// java_sql_timestamp: the ISO layout with a space for the T.
 			n := copy(buf[:], text)
 			buf[10] = 'T'
-			text = bytesView(buf[:n])
+			iso = string(buf[:n])
 		}
-		t, _, n, ok := parseISOTime(text)
-		if ok && n == len(text) {
+		t, _, n, ok := parseISOTime(iso)
+		if ok && n == len(iso) {
 			return t, nil
 		}
-		return time.Time{}, &ParseError{Format: "envelope", Detail: `invalid "date" ` + quote(text), Err: ErrBadTimestamp}
-	case fastjson.TypeNumber:
-		var buf [32]byte
-		text := bytesView(v.MarshalTo(buf[:0]))
-		if t, ok := parseEpoch(text); ok {
+		return time.Time{}, &ParseError{Format: "envelope", Column: v.pos + 1, Detail: `invalid "date" ` + quote(text), Err: ErrBadTimestamp}
+	case jsonNumber:
+		if t, ok := parseEpoch(v.text); ok {
 			return t, nil
 		}
-		return time.Time{}, &ParseError{Format: "envelope", Detail: `invalid "date" ` + quote(text), Err: ErrBadTimestamp}
+		return time.Time{}, &ParseError{Format: "envelope", Column: v.pos + 1, Detail: `invalid "date" ` + quote(v.text), Err: ErrBadTimestamp}
 	}
-	return time.Time{}, &ParseError{Format: "envelope", Detail: `"date" is a ` + v.Type().String() + ", not a string or number", Err: ErrBadTimestamp}
+	return time.Time{}, &ParseError{Format: "envelope", Column: v.pos + 1, Detail: `"date" is a ` + v.typeName() + ", not a string or number", Err: ErrBadTimestamp}
 }
 
-// jsonError classifies a JSON syntax error as truncation or other damage.
-func jsonError(s string, start int, cause error) error {
-	if jsonTruncated(s[start:]) {
-		return &ParseError{Format: "JSON line", Column: len(s) + 1, Detail: "line ends inside a JSON value", Err: ErrTruncated, Cause: cause}
+// jsonError turns a scanner error into a ParseError: truncated when the line ended inside a
+// value, malformed otherwise.
+func jsonError(err error) error {
+	var syntax *jsonSyntaxError
+	if !errors.As(err, &syntax) {
+		return &ParseError{Format: "JSON line", Detail: "malformed JSON", Err: ErrInvalidJSON, Cause: err}
 	}
-	return &ParseError{Format: "JSON line", Column: start + 1, Detail: "malformed JSON", Err: ErrInvalidJSON, Cause: cause}
-}
-
-// jsonTruncated reports whether s ends inside a string or an open object or array, the mark
-// of a line cut short rather than one written wrong.
-func jsonTruncated(s string) bool {
-	depth := 0
-	inString := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case inString && c == '\\':
-			i++
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth < 0 {
-				return false
-			}
-		}
+	if syntax.truncated {
+		return &ParseError{Format: "JSON line", Column: syntax.pos + 1, Detail: "line ends inside a JSON value", Err: ErrTruncated}
 	}
-	return inString || depth > 0
-}
-
-// bytesView returns b as a string without copying. The result must not outlive the parser
-// call it came from; callers use it only for parsing and copy what they keep.
-func bytesView(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
+	return &ParseError{Format: "JSON line", Column: syntax.pos + 1, Detail: "malformed JSON", Err: ErrInvalidJSON, Cause: syntax}
 }

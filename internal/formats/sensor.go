@@ -2,9 +2,8 @@ package formats
 
 import (
 	"fmt"
+	"strconv"
 	"time"
-
-	"github.com/valyala/fastjson"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
@@ -39,7 +38,7 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 		return err
 	}
 	if !ok {
-		return f.errorf(ErrNoEventTime, `"timestamp" missing`, nil)
+		return f.errorf(ErrNoEventTime, top.timestamp, `"timestamp" missing`, nil)
 	}
 	rec.EventTime, rec.TimeAssumedUTC = t, assumed
 
@@ -47,12 +46,12 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	if rec.Host, ok, err = f.str("sensor", top.sensor); err != nil {
 		return err
 	} else if !ok || rec.Host == "" {
-		return f.errorf(ErrMissingField, `"sensor" missing or empty`, nil)
+		return f.errorf(ErrMissingField, top.sensor, `"sensor" missing or empty`, nil)
 	}
 	if a.Rule, ok, err = f.str("rule", top.rule); err != nil {
 		return err
 	} else if !ok || a.Rule == "" {
-		return f.errorf(ErrMissingField, `"rule" missing or empty`, nil)
+		return f.errorf(ErrMissingField, top.rule, `"rule" missing or empty`, nil)
 	}
 
 	// Severity: one of the schema's four words.
@@ -115,95 +114,102 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	}
 
 	// Modbus: the request that triggered the alert, when one did.
-	modbusObj, err := f.object("modbus", top.modbus)
+	modbusObj, ok, err := f.object("modbus", top.modbus)
 	if err != nil {
 		return err
 	}
-	if modbusObj != nil {
+	if ok {
 		rec.Modbus = &blk.modbus
 		return readSensorModbus(modbusObj, &blk.modbus, &blk.modbusInts)
 	}
 	return nil
 }
 
-func readSensorSeverity(v *fastjson.Value, f jsonField, a *telemetry.Alert) error {
-	if absent(v) {
+func readSensorSeverity(v jsonValue, f jsonField, a *telemetry.Alert) error {
+	if !v.present() {
 		return nil
 	}
-	if v.Type() == fastjson.TypeString {
+	if v.kind == jsonString {
+		word := v.stringValue()
 		for _, s := range sensorSeverities {
-			if string(v.GetStringBytes()) == s {
+			if word == s {
 				a.Severity = s
 				return nil
 			}
 		}
 	}
-	var buf [64]byte
-	return f.errorf(ErrBadField, fmt.Sprintf(`invalid "severity" %s, want CRITICAL, HIGH, MEDIUM or LOW`, quote(string(v.MarshalTo(buf[:0])))), nil)
+	return f.errorf(ErrBadField, v, fmt.Sprintf(`invalid "severity" %s, want CRITICAL, HIGH, MEDIUM or LOW`, quote(v.text)), nil)
 }
 
-// readTechniques reads the techniques array, keeping only strings shaped like technique IDs.
-func readTechniques(v *fastjson.Value, f jsonField) ([]string, error) {
-	if absent(v) {
+// readTechniques reads the techniques array, rejecting items not shaped like technique IDs.
+func readTechniques(v jsonValue, f jsonField) ([]string, error) {
+	if !v.present() {
 		return nil, nil
 	}
-	if v.Type() != fastjson.TypeArray {
-		return nil, f.errorf(ErrBadField, `"techniques" is a `+v.Type().String()+", not an array", nil)
+	if v.kind != jsonArray {
+		return nil, f.typeError(ErrBadField, "techniques", v, "an array")
 	}
 
-	items := v.GetArray()
-	ids := make([]string, 0, len(items))
-	for k, item := range items {
-		id := item.GetStringBytes()
-		if item.Type() != fastjson.TypeString || !isTechniqueID(id) {
-			var buf [64]byte
-			return nil, f.errorf(ErrBadField, fmt.Sprintf(`invalid "techniques[%d]" %s, want an ID such as T0855`, k, quote(string(item.MarshalTo(buf[:0])))), nil)
+	ids := []string{}
+	err := v.elements(func(k int, item jsonValue) error {
+		id := ""
+		if item.kind == jsonString {
+			id = item.stringValue()
 		}
-		ids = append(ids, intern(id, "T0855", "T0836", "T0886", "T0822", "T0846", "T0861", "T0888", "T0880", "T0831"))
-	}
-	return ids, nil
+		if !isTechniqueID(id) {
+			return f.errorf(ErrBadField, item, fmt.Sprintf(`invalid "techniques[%d]" %s, want an ID such as T0855`, k, quote(item.text)), nil)
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, err
 }
 
+// sensorModbusKeys are the members of the sensor's modbus block, in the order of the found
+// array and of sensorBlock.modbusInts.
+var sensorModbusKeys = []string{"transaction_id", "unit_id", "function", "address", "quantity", "exception", "values"}
+
 // readSensorModbus fills m from the sensor's modbus block.
-func readSensorModbus(obj *fastjson.Value, m *telemetry.Modbus, slots *[6]int) error {
+func readSensorModbus(obj jsonValue, m *telemetry.Modbus, slots *[6]int) error {
 	f := jsonField{format: sensorFormat}.at("modbus.")
+	var found [7]jsonValue
+	lookup(obj, sensorModbusKeys, found[:])
 	var err error
 
-	if m.TransactionID, err = f.intInto("transaction_id", obj.Get("transaction_id"), 0, 65535, &slots[0]); err != nil {
+	if m.TransactionID, err = f.intInto("transaction_id", found[0], 0, 65535, &slots[0]); err != nil {
 		return err
 	}
-	if m.UnitID, err = f.intInto("unit_id", obj.Get("unit_id"), 0, 255, &slots[1]); err != nil {
+	if m.UnitID, err = f.intInto("unit_id", found[1], 0, 255, &slots[1]); err != nil {
 		return err
 	}
-	if m.Function, err = f.intInto("function", obj.Get("function"), 1, 127, &slots[2]); err != nil {
+	if m.Function, err = f.intInto("function", found[2], 1, 127, &slots[2]); err != nil {
 		return err
 	}
-	if m.Address, err = f.intInto("address", obj.Get("address"), 0, 65535, &slots[3]); err != nil {
+	if m.Address, err = f.intInto("address", found[3], 0, 65535, &slots[3]); err != nil {
 		return err
 	}
-	if m.Quantity, err = f.intInto("quantity", obj.Get("quantity"), 0, 65535, &slots[4]); err != nil {
+	if m.Quantity, err = f.intInto("quantity", found[4], 0, 65535, &slots[4]); err != nil {
 		return err
 	}
-	if m.Exception, err = f.intInto("exception", obj.Get("exception"), 1, 255, &slots[5]); err != nil {
+	if m.Exception, err = f.intInto("exception", found[5], 1, 255, &slots[5]); err != nil {
 		return err
 	}
 
 	// Values: written registers, or coil states as 0 and 1.
-	v := obj.Get("values")
-	if v == nil || v.Type() == fastjson.TypeNull {
+	values := found[6]
+	if !values.present() {
 		return nil
 	}
-	if v.Type() != fastjson.TypeArray {
-		return f.errorf(ErrBadField, `"modbus.values" is a `+v.Type().String()+", not an array", nil)
+	if values.kind != jsonArray {
+		return f.typeError(ErrBadField, "values", values, "an array")
 	}
-	items := v.GetArray()
-	m.Values = make([]int, 0, len(items))
-	for k, item := range items {
-		n, err := item.Int()
-		if item.Type() != fastjson.TypeNumber || err != nil || n < 0 || n > 65535 {
-			return f.errorf(ErrBadNumber, fmt.Sprintf(`invalid "modbus.values[%d]", want an integer from 0 to 65535`, k), nil)
+	m.Values = []int{}
+	return values.elements(func(k int, item jsonValue) error {
+		n, err := strconv.ParseInt(item.text, 10, 64)
+		if item.kind != jsonNumber || err != nil || n < 0 || n > 65535 {
+			return f.errorf(ErrBadNumber, item, fmt.Sprintf(`invalid "modbus.values[%d]" %s, want an integer from 0 to 65535`, k, quote(item.text)), nil)
 		}
-		m.Values = append(m.Values, n)
-	}
-	return nil
+		m.Values = append(m.Values, int(n))
+		return nil
+	})
 }
