@@ -63,7 +63,11 @@ func synth(t *testing.T, v variant) *synthesized {
 		return s
 	}
 
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// Path metadata is on as under the cdk CLI, so the golden files match cdk synth output.
+	app := awscdk.NewApp(&awscdk.AppProps{
+		AnalyticsReporting: jsii.Bool(false),
+		Context:            &map[string]any{"aws:cdk:enable-path-metadata": true},
+	})
 	props := v.props
 	props.LambdaDir = lambdaBuilds(t, props.Architecture)
 	stack, err := NewLakeStack(app, props)
@@ -157,12 +161,39 @@ func writeELF(t *testing.T, path string, machine elf.Machine) {
 // assetHash matches the content hash that names a staged asset (64 hex digits).
 var assetHash = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
 
-// maskedJSON renders a template as indented JSON with asset hashes replaced, so a golden file
-// changes only when the template does, not when a bootstrap's bytes do.
+// maskedJSON renders a template as indented JSON for a golden file. It replaces asset hashes,
+// so the file changes only when the template does, and the values that come from package
+// glue (named query SQL and descriptions, table columns), which TestNamedQueriesMatchFiles
+// and TestGlueTables compare with their sources instead.
 func maskedJSON(t *testing.T, template map[string]any) []byte {
 	t.Helper()
-	out, err := json.MarshalIndent(template, "", "  ")
+	masked := maskGlueValues(template)
+
+	out, err := json.MarshalIndent(masked, "", "  ")
 	require.NoError(t, err)
 	out = assetHash.ReplaceAll(out, []byte("<asset-hash>"))
 	return append(out, '\n')
+}
+
+// maskGlueValues returns a copy of template whose named queries and Glue tables have their
+// glue-derived values replaced by placeholders.
+func maskGlueValues(template map[string]any) map[string]any {
+	raw, _ := json.Marshal(template)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+
+	for _, r := range out["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		props, _ := res["Properties"].(map[string]any)
+		switch res["Type"] {
+		case "AWS::Athena::NamedQuery":
+			props["QueryString"] = "<glue query SQL>"
+			props["Description"] = "<glue query title and description>"
+		case "AWS::Glue::Table":
+			if sd, ok := path(props, "TableInput", "StorageDescriptor").(map[string]any); ok {
+				sd["Columns"] = "<glue table columns>"
+			}
+		}
+	}
+	return out
 }
