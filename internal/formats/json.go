@@ -46,8 +46,8 @@ func matchesJSONKind(top *topFields, kind jsonKind) bool {
 
 // parseJSONLine parses the JSON object at s[start:], after an optional syslog header.
 func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
-	// One pass validates the line and records every value on a tape; the readers copy out
-	// what they keep before the tape goes back to the pool.
+	// One pass validates the line and records every value on a tape. The record keeps only
+	// strings, never the tape, so the tape goes back to the pool on return.
 	root, err := scanJSON(s, start)
 	if err != nil {
 		return rec, jsonError(err)

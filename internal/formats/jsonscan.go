@@ -399,8 +399,8 @@ func (sc *jsonScanner) literal(word string) error {
 	return sc.fail("invalid literal")
 }
 
-// scanJSON validates the single JSON value that makes up s[start:] and returns it with its
-// tape, which the caller returns with putTape once it has copied out what it keeps.
+// scanJSON validates the single JSON value that makes up s[start:] and returns it. The caller
+// returns the value's tape with putTape when it no longer reads the value.
 func scanJSON(s string, start int) (jsonValue, error) {
 	sc := jsonScanner{s: s, pos: start, tape: getTape(s)}
 	root, err := sc.value(0, 0)
