@@ -138,10 +138,17 @@ func rfc3164Year(month time.Month, day, hour, minute, second int, objectDate tim
 		return at(now.Year() - 1)
 	}
 
+	// Most lines fall within half a year of their object's date in the same year, which
+	// settles the year without trying the neighbours.
 	ref := objectDate.UTC()
+	const halfYear = 182 * 24 * time.Hour
+	if t, ok := at(ref.Year()); ok && absDuration(t.Sub(ref)) <= halfYear {
+		return t, true
+	}
+
 	var best time.Time
 	found := false
-	for _, year := range []int{ref.Year() - 1, ref.Year(), ref.Year() + 1} {
+	for _, year := range [...]int{ref.Year() - 1, ref.Year(), ref.Year() + 1} {
 		t, ok := at(year)
 		if !ok {
 			continue
