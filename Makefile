@@ -40,53 +40,26 @@ lab: otlake
 attack: lab
 	@status=0; BIN=$(BIN) lab/attack || status=$$?; lab/check-clean && exit $$status
 
-## bench: the ingest benchmark on one core (see docs/benchmarks.md)
-bench:
-	bench/ingest.sh
-
-## CDK app (app.go, constructs/): Node 22 from the npm package node-linux-<cpu> (jsii warns on
-## every run under Node 20) and the CDK CLI pinned in package.json, both git-ignored.
-NODE_VERSION := 22.23.5
-NODE_CPU := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64)
-NODE_DIR := .tools/node
-CDK_PATH := $(CURDIR)/$(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
-CDK := PATH="$(CDK_PATH)" cdk
-CDKLOCAL := PATH="$(CDK_PATH)" cdklocal
-# ARCH names the Go architecture for make lambdas; CDK_ARCH is Lambda's name for the same.
-CDK_ARCH = $(if $(filter amd64,$(ARCH)),x86_64,arm64)
-ANALYTICS ?= false
-
-$(NODE_DIR)/bin/node:
-	@echo "==> install Node $(NODE_VERSION) into $(NODE_DIR) (npm package node-linux-$(NODE_CPU))"
-	@work="$$(mktemp -d)" && (cd "$$work" && npm pack --silent "node-linux-$(NODE_CPU)@$(NODE_VERSION)" >/dev/null) \
-		&& mkdir -p $(NODE_DIR) && tar -xzf "$$work"/*.tgz -C $(NODE_DIR) --strip-components=1 package/bin/node package/LICENSE \
-		&& rm -rf "$$work"
-	@$(NODE_DIR)/bin/node --version
-
-node_modules/.package-lock.json: package.json package-lock.json $(NODE_DIR)/bin/node
-	@echo "==> npm ci (aws-cdk and aws-cdk-local as pinned in package-lock.json)"
-	@PATH="$(CDK_PATH)" npm ci --no-audit --no-fund
-	@touch $@
-
-## cdk-tools: install Node 22 and the pinned CDK CLI
-cdk-tools: $(NODE_DIR)/bin/node node_modules/.package-lock.json
-
-## synth: build the Lambdas and synthesize the stack into cdk.out, checked by cdk-nag
-## (ANALYTICS=true adds Glue and Athena; ARCH=amd64 builds and synthesizes x86_64)
-synth: lambdas cdk-tools
-	@echo "==> cdk synth OtTelemetryLake (analytics=$(ANALYTICS), arch=$(CDK_ARCH)) into cdk.out"
-	@$(CDK) synth --quiet -c analytics=$(ANALYTICS) -c arch=$(CDK_ARCH)
-	@echo "template: cdk.out/OtTelemetryLake.template.json"
-
-## deploy-local: deploy to LocalStack on 127.0.0.1:4566 with cdklocal (x86_64 build, bucket
-## notifications on the bucket resource, no analytics); see cdklocal.md
+## deploy-local: deploy to LocalStack with cdklocal: bucket notifications on the bucket
+## resource, no analytics, functions for LOCAL_ARCH (amd64 by default; LOCAL_ARCH=arm64 on ARM
+## hosts); see cdklocal.md. cdklocal replaces the AWS_* variables with LocalStack's test
+## credentials and region us-east-1, and reaches S3 through subdomains of LOCALSTACK_S3_ENDPOINT.
+LOCALSTACK_ENDPOINT ?= http://localhost.localstack.cloud:4566
+LOCALSTACK_S3_ENDPOINT ?= http://s3.localhost.localstack.cloud:4566
+LOCAL_ARCH ?= amd64
+LOCAL_CDK_ARCH = $(if $(filter arm64,$(LOCAL_ARCH)),arm64,x86_64)
+LOCAL_CONTEXT = -c arch=$(LOCAL_CDK_ARCH) -c notifications=l1 -c analytics=false
+CDKLOCAL_ENV = AWS_ENDPOINT_URL=$(LOCALSTACK_ENDPOINT) AWS_ENDPOINT_URL_S3=$(LOCALSTACK_S3_ENDPOINT)
 deploy-local: cdk-tools
-	@echo "==> make lambdas ARCH=amd64 (LocalStack runs functions on the host's architecture)"
-	@$(MAKE) --no-print-directory lambdas ARCH=amd64
+	@echo "==> make lambdas ARCH=$(LOCAL_ARCH) (LocalStack runs functions on the host's architecture)"
+	@$(MAKE) --no-print-directory lambdas ARCH=$(LOCAL_ARCH)
+	@echo "==> check LocalStack at $(LOCALSTACK_ENDPOINT)"
+	@curl -fsS -o /dev/null "$(LOCALSTACK_ENDPOINT)/_localstack/health" || \
+		{ echo "deploy-local: LocalStack is not reachable at $(LOCALSTACK_ENDPOINT): start it as cdklocal.md shows" >&2; exit 1; }
 	@echo "==> cdklocal bootstrap (CDK assets bucket and roles in LocalStack)"
-	@$(CDKLOCAL) bootstrap -c arch=x86_64 -c notifications=l1 -c analytics=false
-	@echo "==> cdklocal deploy OtTelemetryLake (arch=x86_64, notifications=l1, analytics=false)"
-	@$(CDKLOCAL) deploy --require-approval never -c arch=x86_64 -c notifications=l1 -c analytics=false
+	@$(CDKLOCAL_ENV) $(CDKLOCAL) bootstrap $(LOCAL_CONTEXT)
+	@echo "==> cdklocal deploy OtTelemetryLake ($(LOCAL_CONTEXT))"
+	@$(CDKLOCAL_ENV) $(CDKLOCAL) deploy --require-approval never $(LOCAL_CONTEXT)
 
 ## deploy: deploy to the AWS account and region of the current credentials (arm64, no analytics)
 deploy: cdk-tools
@@ -109,12 +82,12 @@ destroy: cdk-tools
 	@echo "==> cdk destroy OtTelemetryLake (buckets and the ot_detections table are retained: delete them by hand)"
 	@$(CDK) destroy -c arch=arm64
 
-## destroy-local: delete the stack from LocalStack (as deploy-local built it)
+## destroy-local: delete the stack from LocalStack, built as deploy-local builds it
 destroy-local: cdk-tools
-	@echo "==> make lambdas ARCH=amd64 (cdklocal destroy synthesizes the app first)"
-	@$(MAKE) --no-print-directory lambdas ARCH=amd64
+	@echo "==> make lambdas ARCH=$(LOCAL_ARCH) (cdklocal destroy synthesizes the app first)"
+	@$(MAKE) --no-print-directory lambdas ARCH=$(LOCAL_ARCH)
 	@echo "==> cdklocal destroy OtTelemetryLake"
-	@$(CDKLOCAL) destroy --force -c arch=x86_64 -c notifications=l1 -c analytics=false
+	@$(CDKLOCAL_ENV) $(CDKLOCAL) destroy --force $(LOCAL_CONTEXT)
 
 ## cdk-test: the CDK app's tests (snapshots, assertions, cdk-nag) under Node 22
 cdk-test: $(NODE_DIR)/bin/node
