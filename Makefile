@@ -40,6 +40,44 @@ lab: otlake
 attack: lab
 	@status=0; BIN=$(BIN) lab/attack || status=$$?; lab/check-clean && exit $$status
 
+## bench: the ingest benchmark on one core (see docs/benchmarks.md)
+bench:
+	bench/ingest.sh
+
+## CDK app (app.go, constructs/): Node 22 from the npm package node-linux-<cpu> (jsii warns on
+## every run under Node 20) and the CDK CLI pinned in package.json, both git-ignored.
+NODE_VERSION := 22.23.5
+NODE_CPU := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64)
+NODE_DIR := .tools/node
+CDK_PATH := $(CURDIR)/$(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+CDK := PATH="$(CDK_PATH)" cdk
+CDKLOCAL := PATH="$(CDK_PATH)" cdklocal
+# ARCH names the Go architecture for make lambdas; CDK_ARCH is Lambda's name for the same.
+CDK_ARCH = $(if $(filter amd64,$(ARCH)),x86_64,arm64)
+ANALYTICS ?= false
+
+$(NODE_DIR)/bin/node:
+	@echo "==> install Node $(NODE_VERSION) into $(NODE_DIR) (npm package node-linux-$(NODE_CPU))"
+	@work="$$(mktemp -d)" && (cd "$$work" && npm pack --silent "node-linux-$(NODE_CPU)@$(NODE_VERSION)" >/dev/null) \
+		&& mkdir -p $(NODE_DIR) && tar -xzf "$$work"/*.tgz -C $(NODE_DIR) --strip-components=1 package/bin/node package/LICENSE \
+		&& rm -rf "$$work"
+	@$(NODE_DIR)/bin/node --version
+
+node_modules/.package-lock.json: package.json package-lock.json $(NODE_DIR)/bin/node
+	@echo "==> npm ci (aws-cdk and aws-cdk-local as pinned in package-lock.json)"
+	@PATH="$(CDK_PATH)" npm ci --no-audit --no-fund
+	@touch $@
+
+## cdk-tools: install Node 22 and the pinned CDK CLI
+cdk-tools: $(NODE_DIR)/bin/node node_modules/.package-lock.json
+
+## synth: build the Lambdas and synthesize the stack into cdk.out, checked by cdk-nag
+## (ANALYTICS=true adds Glue and Athena; ARCH=amd64 builds and synthesizes x86_64)
+synth: lambdas cdk-tools
+	@echo "==> cdk synth OtTelemetryLake (analytics=$(ANALYTICS), arch=$(CDK_ARCH)) into cdk.out"
+	@$(CDK) synth --quiet -c analytics=$(ANALYTICS) -c arch=$(CDK_ARCH)
+	@echo "template: cdk.out/OtTelemetryLake.template.json"
+
 ## deploy-local: deploy to LocalStack with cdklocal: bucket notifications on the bucket
 ## resource, no analytics, functions for LOCAL_ARCH (amd64 by default; LOCAL_ARCH=arm64 on ARM
 ## hosts); see cdklocal.md. cdklocal replaces the AWS_* variables with LocalStack's test
