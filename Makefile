@@ -40,6 +40,19 @@ lab: otlake
 attack: lab
 	@status=0; BIN=$(BIN) lab/attack || status=$$?; lab/check-clean && exit $$status
 
+## test-integration: the Lambdas under the runtime interface emulator against DynamoDB Local,
+## fauxqs and an in-process S3, all inside a private network namespace (needs root). The
+## emulators are installed into .tools/ on first use; the bootstraps are built for this machine.
+INTEGRATION_OUT := build/integration
+test-integration:
+	scripts/integration-tools.sh
+	ARCH=$$($(GO) env GOARCH) OUT=$(CURDIR)/$(INTEGRATION_OUT)/lambdas GO=$(GO) scripts/build-lambdas.sh
+	$(GO) build -o $(INTEGRATION_OUT)/otlake ./cmd/otlake
+	$(GO) test -c -tags integration -o $(INTEGRATION_OUT)/integration.test ./test/integration
+	OTLAKE_TOOLS=$(CURDIR)/.tools OTLAKE_LAMBDA_DIR=$(CURDIR)/$(INTEGRATION_OUT)/lambdas \
+		OTLAKE_BIN=$(CURDIR)/$(INTEGRATION_OUT)/otlake OTLAKE_ROOT=$(CURDIR) \
+		scripts/integration-test.sh $(INTEGRATION_OUT)/integration.test -test.v -test.count=1 -test.timeout=10m
+
 ## bench: the ingest benchmark on one core (see docs/benchmarks.md)
 bench:
 	bench/ingest.sh
@@ -132,7 +145,7 @@ cdk-test: $(NODE_DIR)/bin/node
 	PATH="$(CDK_PATH)" $(GO) test -count=1 ./constructs/
 
 ## test: every test of both modules (the command CI runs)
-test: cdk-test test-unit
+test: cdk-test test-unit test-integration
 
 test-unit:
 	$(GO) vet ./...

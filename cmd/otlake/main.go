@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"ingest", "copy log files into the lake and process them", runIngest},
 		{"detections", "list detections, filtered by severity, host or time", runDetections},
+		{"verify", "check that each stage of a deployed pipeline holds data", runVerify},
 		{"query", "run the named analytics queries in DuckDB or Athena", runQuery},
 		{"fixture", "write synthetic raw telemetry (Malcolm EVE alerts) into the lake or a bucket", runFixture},
 		{"watch", "process objects as they land under raw/", runWatch},

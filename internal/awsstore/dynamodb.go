@@ -48,6 +48,9 @@ type Detections struct {
 	MaxAttempts int
 	// Sleep waits between attempts; nil sleeps on a timer that ctx can cancel.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Now returns the time that decides whether an item gets the TTL attribute; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 var _ pipeline.DetectionStore = (*Detections)(nil)
@@ -56,11 +59,16 @@ var _ pipeline.DetectionStore = (*Detections)(nil)
 // exponential backoff and full jitter. A put of an unchanged item changes nothing, so
 // Put returns nil inserted detections: the table's stream tells which items are new.
 func (t *Detections) Put(ctx context.Context, dets []detection.Detection) ([]detection.Detection, error) {
+	now := time.Now()
+	if t.Now != nil {
+		now = t.Now()
+	}
+
 	for start := 0; start < len(dets); start += MaxBatchWriteItems {
 		chunk := dets[start:min(start+MaxBatchWriteItems, len(dets))]
 		requests := make([]types.WriteRequest, 0, len(chunk))
 		for _, d := range chunk {
-			item, err := DetectionItem(d, t.TTL)
+			item, err := DetectionItem(d, t.TTL, now)
 			if err != nil {
 				return nil, err
 			}

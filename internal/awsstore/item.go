@@ -23,10 +23,12 @@ const (
 )
 
 // DetectionItem encodes d as a table item: the detection's JSON fields, detected_at as the
-// sortable RFC 3339 millisecond string, and the TTL attribute at detected_at plus ttl (none
-// when ttl is 0). Both derive from the detection only, so rewriting it changes nothing. An
-// empty host is left out because DynamoDB rejects an empty string as an index key.
-func DetectionItem(d detection.Detection, ttl time.Duration) (map[string]types.AttributeValue, error) {
+// sortable RFC 3339 millisecond string, and the TTL attribute at detected_at plus ttl. Both
+// derive from the detection, so rewriting it changes nothing. The TTL attribute is left out
+// when ttl is 0 or the expiry is not after now: DynamoDB would delete such an item within
+// minutes, and a redelivered object would then insert it again as a new detection. An empty
+// host is left out because DynamoDB rejects an empty string as an index key.
+func DetectionItem(d detection.Detection, ttl time.Duration, now time.Time) (map[string]types.AttributeValue, error) {
 	data, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("encode detection %q: %w", d.DetectionID, err)
@@ -48,9 +50,11 @@ func DetectionItem(d detection.Detection, ttl time.Duration) (map[string]types.A
 	if d.Host == "" {
 		delete(item, attrHost)
 	}
-	if ttl > 0 {
-		expires := d.DetectedAt.Add(ttl).Unix()
-		item[names.TTLAttribute] = &types.AttributeValueMemberN{Value: strconv.FormatInt(expires, 10)}
+	// expires_at: epoch seconds, only for detections young enough to expire in the future.
+	// NOTE: a detection written before its expiry and redelivered after it loses the
+	// attribute, so the rewrite is a MODIFY that the aggregator ignores, not an INSERT.
+	if expires := d.DetectedAt.Add(ttl); ttl > 0 && expires.After(now) {
+		item[names.TTLAttribute] = &types.AttributeValueMemberN{Value: strconv.FormatInt(expires.Unix(), 10)}
 	}
 	return item, nil
 }

@@ -28,7 +28,7 @@ func loadDetections(t testing.TB) []detection.Detection {
 func TestDetectionItemRoundTrip(t *testing.T) {
 	for _, d := range loadDetections(t) {
 		t.Run(d.Rule, func(t *testing.T) {
-			item, err := DetectionItem(d, 24*time.Hour)
+			item, err := DetectionItem(d, 24*time.Hour, d.DetectedAt)
 			require.NoError(t, err)
 
 			got, err := DetectionFromItem(item)
@@ -42,7 +42,7 @@ func TestDetectionItemAttributes(t *testing.T) {
 	d := loadDetections(t)[1]
 	d.DetectedAt = time.Date(2026, 5, 20, 19, 20, 0, 0, time.UTC)
 
-	item, err := DetectionItem(d, 24*time.Hour)
+	item, err := DetectionItem(d, 24*time.Hour, d.DetectedAt.Add(time.Hour))
 	require.NoError(t, err)
 
 	assert.Equal(t, &types.AttributeValueMemberS{Value: "2026-05-20T19:20:00.000Z"}, item["detected_at"])
@@ -52,11 +52,19 @@ func TestDetectionItemAttributes(t *testing.T) {
 
 	t.Run("empty host left out", func(t *testing.T) {
 		d.Host = ""
-		item, err := DetectionItem(d, 0)
+		item, err := DetectionItem(d, 0, d.DetectedAt)
 		require.NoError(t, err)
 
 		assert.NotContains(t, item, "host")
 		assert.NotContains(t, item, names.TTLAttribute)
+	})
+
+	t.Run("expired detection without ttl", func(t *testing.T) {
+		item, err := DetectionItem(d, 24*time.Hour, d.DetectedAt.Add(25*time.Hour))
+		require.NoError(t, err)
+
+		assert.NotContains(t, item, names.TTLAttribute)
+		assert.Contains(t, item, "detection_id")
 	})
 }
 

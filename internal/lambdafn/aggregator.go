@@ -84,6 +84,10 @@ func (h *AggregatorHandler) Handle(ctx context.Context, ev StreamEvent) (events.
 			resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: g.firstSeq}}
 			break
 		}
+		if out == nil {
+			// Aggregate found no valid detection; newDetection has already checked them.
+			continue
+		}
 		tally.incidents++
 		if out.Created {
 			tally.created++

@@ -91,7 +91,7 @@ func loadDetections(t *testing.T) []detection.Detection {
 func imageOf(t *testing.T, d detection.Detection) Image {
 	t.Helper()
 
-	item, err := awsstore.DetectionItem(d, 90*24*time.Hour)
+	item, err := awsstore.DetectionItem(d, 90*24*time.Hour, d.DetectedAt)
 	require.NoError(t, err)
 	img, err := ImageFromItem(item)
 	require.NoError(t, err)
