@@ -99,7 +99,7 @@ LOCALSTACK_ENDPOINT ?= http://localhost.localstack.cloud:4566
 LOCALSTACK_S3_ENDPOINT ?= http://s3.localhost.localstack.cloud:4566
 LOCAL_ARCH ?= amd64
 LOCAL_CDK_ARCH = $(if $(filter arm64,$(LOCAL_ARCH)),arm64,x86_64)
-LOCAL_CONTEXT = -c arch=$(LOCAL_CDK_ARCH) -c notifications=l1 -c analytics=false
+LOCAL_CONTEXT = -c arch=$(LOCAL_CDK_ARCH) -c notifications=l1 -c s3PathStyle=true -c analytics=false
 CDKLOCAL_ENV = AWS_ENDPOINT_URL=$(LOCALSTACK_ENDPOINT) AWS_ENDPOINT_URL_S3=$(LOCALSTACK_S3_ENDPOINT)
 deploy-local: cdk-tools
 	@echo "==> make lambdas ARCH=$(LOCAL_ARCH) (LocalStack runs functions on the host's architecture)"

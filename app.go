@@ -4,7 +4,8 @@
 //
 // Context keys: analytics (true or false), arch (arm64 or x86_64), suffix (a name suffix
 // for another copy in the same account), notifications (custom-resource or l1),
-// lambdaDir (default build/lambdas) and reservedConcurrency (true or false).
+// lambdaDir (default build/lambdas), reservedConcurrency (true or false) and s3PathStyle (true
+// for LocalStack: the functions address buckets in the URL path).
 package main
 
 import (

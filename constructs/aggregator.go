@@ -3,6 +3,7 @@ package constructs
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -50,6 +51,9 @@ type AggregatorFunctionProps struct {
 	MaxRecordAge time.Duration
 	// LogLevel of the function (debug, info, warn, error). Default: info.
 	LogLevel string
+	// S3PathStyle makes the function address buckets in the URL path, as LocalStack needs
+	// when its DNS names for bucket subdomains do not resolve. Default: false.
+	S3PathStyle bool
 }
 
 // withDefaults returns p with each zero field set to its documented default.
@@ -132,6 +136,7 @@ func NewAggregatorFunction(scope awsconstructs.Construct, id string, props Aggre
 		Environment: map[string]string{
 			names.EnvReportsBucket:  *reports.BucketName(),
 			names.EnvAlertsTopicARN: *topic.TopicArn(),
+			names.EnvS3PathStyle:    strconv.FormatBool(props.S3PathStyle),
 			names.EnvLogLevel:       props.LogLevel,
 		},
 	})

@@ -16,6 +16,7 @@ const (
 	ContextNotifications       = "notifications"       // custom-resource or l1
 	ContextLambdaDir           = "lambdaDir"           // folder of the function builds
 	ContextReservedConcurrency = "reservedConcurrency" // true or false
+	ContextS3PathStyle         = "s3PathStyle"         // true or false
 )
 
 // PropsFromContext reads the stack props from the context of node (normally the app's). An
@@ -32,6 +33,10 @@ func PropsFromContext(node awsconstructs.Node) (LakeStackProps, error) {
 		return props, err
 	}
 	props.UnreservedConcurrency = !reserve
+
+	if props.S3PathStyle, err = contextBool(node, ContextS3PathStyle, false); err != nil {
+		return props, err
+	}
 
 	if props.Architecture, err = contextString(node, ContextArch); err != nil {
 		return props, err

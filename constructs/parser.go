@@ -3,6 +3,7 @@ package constructs
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -44,6 +45,9 @@ type ParserFunctionProps struct {
 	MaxBatchingWindow time.Duration
 	// LogLevel of the function (debug, info, warn, error). Default: info.
 	LogLevel string
+	// S3PathStyle makes the function address buckets in the URL path, as LocalStack needs
+	// when its DNS names for bucket subdomains do not resolve. Default: false.
+	S3PathStyle bool
 }
 
 // DefaultParserTimeout is the parser's default timeout; a raw object of the default
@@ -123,6 +127,7 @@ func NewParserFunction(scope awsconstructs.Construct, id string, props ParserFun
 		Environment: map[string]string{
 			names.EnvStagedBucket:    *staged.BucketName(),
 			names.EnvDetectionsTable: *table.TableName(),
+			names.EnvS3PathStyle:     strconv.FormatBool(props.S3PathStyle),
 			names.EnvLogLevel:        props.LogLevel,
 		},
 	})

@@ -137,10 +137,10 @@ func TestPropsFromContext(t *testing.T) {
 		{"empty", map[string]any{}, LakeStackProps{}, ""},
 		{"cdk.json types", map[string]any{
 			"analytics": true, "arch": "x86_64", "suffix": "dev", "notifications": "l1",
-			"lambdaDir": "out/lambdas", "reservedConcurrency": false,
+			"lambdaDir": "out/lambdas", "reservedConcurrency": false, "s3PathStyle": true,
 		}, LakeStackProps{
 			Analytics: true, Architecture: ArchX8664, NameSuffix: "dev", Notifications: NotificationsBucketProperty,
-			LambdaDir: "out/lambdas", UnreservedConcurrency: true,
+			LambdaDir: "out/lambdas", UnreservedConcurrency: true, S3PathStyle: true,
 		}, ""},
 		{"command line strings", map[string]any{"analytics": "true", "reservedConcurrency": "true"}, LakeStackProps{Analytics: true}, ""},
 		{"analytics not a bool", map[string]any{"analytics": "yes"}, LakeStackProps{}, `context analytics "yes"`},

@@ -81,6 +81,7 @@ func (s *LakeStack) build(props LakeStackProps) error {
 		Detections:          s.Detections,
 		Timeout:             props.ParserTimeout,
 		ReservedConcurrency: parserConcurrency,
+		S3PathStyle:         props.S3PathStyle,
 	})
 	if err != nil {
 		return err
@@ -93,6 +94,7 @@ func (s *LakeStack) build(props LakeStackProps) error {
 		Reports:             s.Buckets,
 		Alerts:              s.Alerts,
 		ReservedConcurrency: aggregatorConcurrency,
+		S3PathStyle:         props.S3PathStyle,
 	})
 	if err != nil {
 		return err

@@ -287,13 +287,14 @@ func TestFunctionSettings(t *testing.T) {
 		memory      float64
 		reserved    any
 		environment []string
+		pathStyle   string
 	}{
 		{analyticsOff, "ParserFunction", names.ParserFunction, ArchARM64, 1024, float64(DefaultParserConcurrency),
-			[]string{names.EnvDetectionsTable, names.EnvLogLevel, names.EnvStagedBucket}},
+			[]string{names.EnvDetectionsTable, names.EnvLogLevel, names.EnvS3PathStyle, names.EnvStagedBucket}, "false"},
 		{analyticsOff, "AggregatorFunction", names.AggregatorFunction, ArchARM64, 256, float64(DefaultAggregatorConcurrency),
-			[]string{names.EnvAlertsTopicARN, names.EnvLogLevel, names.EnvReportsBucket}},
+			[]string{names.EnvAlertsTopicARN, names.EnvLogLevel, names.EnvReportsBucket, names.EnvS3PathStyle}, "false"},
 		{localStack, "ParserFunction", names.ParserFunction + "-dev", ArchX8664, 1024, nil,
-			[]string{names.EnvDetectionsTable, names.EnvLogLevel, names.EnvStagedBucket}},
+			[]string{names.EnvDetectionsTable, names.EnvLogLevel, names.EnvS3PathStyle, names.EnvStagedBucket}, "true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.v.name+"/"+tt.name, func(t *testing.T) {
@@ -313,6 +314,7 @@ func TestFunctionSettings(t *testing.T) {
 				env = append(env, k)
 			}
 			assert.ElementsMatch(t, tt.environment, env)
+			assert.Equal(t, tt.pathStyle, path(p, "Environment", "Variables", names.EnvS3PathStyle))
 
 			// The function logs to its own log group, which has a retention.
 			logGroup := render(path(p, "LoggingConfig", "LogGroup"))

@@ -54,6 +54,9 @@ type LakeStackProps struct {
 	// ParserTimeout is the parser's timeout; the ingest queue's visibility timeout is six
 	// times it. Default: DefaultParserTimeout.
 	ParserTimeout time.Duration
+	// S3PathStyle makes both functions address buckets in the URL path, as LocalStack
+	// needs. Default: false.
+	S3PathStyle bool
 	// UnreservedConcurrency drops the reservations of DefaultParserConcurrency and
 	// DefaultAggregatorConcurrency executions. Lambda keeps 10 executions of an account
 	// unreserved, so an account whose concurrency quota is still 10 can reserve none and

@@ -38,6 +38,7 @@ var (
 		Notifications:         NotificationsBucketProperty,
 		NameSuffix:            "dev",
 		UnreservedConcurrency: true,
+		S3PathStyle:           true,
 	}}
 )
 
