@@ -38,6 +38,8 @@ type jsonScanner struct {
 	pos   int
 	depth int
 	tape  *jsonTape
+	// escaped is set by str when the string it read had a backslash escape.
+	escaped bool
 }
 
 // stringStops marks the bytes that end a run of plain string content: the closing quote, a
@@ -91,6 +93,9 @@ func (sc *jsonScanner) value(keyStart, keyEnd int) (int32, error) {
 		kind, err = jsonArray, sc.container(']', index)
 	case c == '"':
 		kind, err = jsonString, sc.str()
+		if sc.escaped {
+			sc.tape.entries[index].flags |= valueEscaped
+		}
 	case c == '-' || isDigit(c):
 		kind, err = jsonNumber, sc.number()
 	case c == 't':
@@ -135,6 +140,7 @@ func (sc *jsonScanner) container(closing byte, parent int32) error {
 	for {
 		// An object member starts with its key and a colon.
 		keyStart, keyEnd := 0, 0
+		keyWasEscaped := false
 		if closing == '}' {
 			sc.skipSpace()
 			if sc.pos >= len(sc.s) {
@@ -148,6 +154,7 @@ func (sc *jsonScanner) container(closing byte, parent int32) error {
 				return err
 			}
 			keyEnd = sc.pos
+			keyWasEscaped = sc.escaped
 			sc.skipSpace()
 			if sc.pos >= len(sc.s) {
 				return sc.eof()
@@ -161,6 +168,9 @@ func (sc *jsonScanner) container(closing byte, parent int32) error {
 		child, err := sc.value(keyStart, keyEnd)
 		if err != nil {
 			return err
+		}
+		if keyWasEscaped {
+			sc.tape.entries[child].flags |= keyEscaped
 		}
 		if previous == 0 {
 			sc.tape.entries[parent].firstChild = child
@@ -190,6 +200,7 @@ func (sc *jsonScanner) container(closing byte, parent int32) error {
 // str reads a string from its opening quote, checking escapes and control characters.
 func (sc *jsonScanner) str() error {
 	sc.pos++
+	sc.escaped = false
 	for sc.pos < len(sc.s) {
 		sc.pos = skipPlainString(sc.s, sc.pos)
 		if sc.pos >= len(sc.s) {
@@ -204,6 +215,7 @@ func (sc *jsonScanner) str() error {
 		}
 
 		// A backslash escape: one of "\/bfnrt, or u and four hex digits.
+		sc.escaped = true
 		if sc.pos+1 >= len(sc.s) {
 			sc.pos = len(sc.s)
 			return sc.eof()

@@ -10,11 +10,12 @@ import (
 // for a string. A string value without escapes is a substring of the line, so reading it
 // costs no allocation. The zero jsonValue is an absent member.
 type jsonValue struct {
-	kind  byte
-	text  string
-	pos   int       // byte offset of text in the line
-	tape  *jsonTape // the scan that found the value; its children are listed there
-	index int32     // the value's entry in tape
+	kind    byte
+	escaped bool // a string with backslash escapes, which reading must decode
+	text    string
+	pos     int       // byte offset of text in the line
+	tape    *jsonTape // the scan that found the value; its children are listed there
+	index   int32     // the value's entry in tape
 }
 
 // tapeEntry is one value of a scanned line. Entries hold offsets, not strings or pointers,
@@ -25,7 +26,14 @@ type tapeEntry struct {
 	firstChild       int32 // a container's first member, 0 when it has none
 	next             int32 // the next member of the same container, 0 after the last
 	kind             byte
+	flags            byte // keyEscaped, valueEscaped
 }
+
+// tapeEntry.flags bits.
+const (
+	keyEscaped   = 1 << iota // the key has backslash escapes
+	valueEscaped             // the string value has backslash escapes
+)
 
 // jsonTape lists every value of a line in document order, so a nested object is read
 // without scanning its text again.
@@ -56,7 +64,7 @@ func putTape(t *jsonTape) {
 // valueAt returns the value of entry i.
 func (t *jsonTape) valueAt(i int32) jsonValue {
 	e := &t.entries[i]
-	return jsonValue{kind: e.kind, text: t.s[e.start:e.end], pos: int(e.start), tape: t, index: i}
+	return jsonValue{kind: e.kind, escaped: e.flags&valueEscaped != 0, text: t.s[e.start:e.end], pos: int(e.start), tape: t, index: i}
 }
 
 // typeName returns the JSON type name for error messages.
@@ -95,7 +103,11 @@ func (v jsonValue) members(fn memberFunc) error {
 	t := v.tape
 	for i := t.entries[v.index].firstChild; i != 0; i = t.entries[i].next {
 		e := &t.entries[i]
-		if err := fn(decodeJSONString(t.s[e.keyStart:e.keyEnd]), t.valueAt(i)); err != nil {
+		key := t.s[e.keyStart+1 : e.keyEnd-1]
+		if e.flags&keyEscaped != 0 {
+			key = decodeJSONString(t.s[e.keyStart:e.keyEnd])
+		}
+		if err := fn(key, t.valueAt(i)); err != nil {
 			return err
 		}
 	}
@@ -120,6 +132,9 @@ func (v jsonValue) elements(fn func(i int, val jsonValue) error) error {
 
 // stringValue returns the decoded text of a string value.
 func (v jsonValue) stringValue() string {
+	if !v.escaped && len(v.text) >= 2 {
+		return v.text[1 : len(v.text)-1]
+	}
 	return decodeJSONString(v.text)
 }
 
