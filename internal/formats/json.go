@@ -9,36 +9,36 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
-// jsonKind is a JSON line shape.
-type jsonKind int
+// jsonShape is a JSON line format, told apart by its top-level keys.
+type jsonShape int
 
 const (
-	jsonEnvelope jsonKind = iota // has date and log, no event_type or rule
-	jsonEVE                      // has event_type
-	jsonSensor                   // has sensor and rule, no event_type
+	shapeEnvelope jsonShape = iota // has date and log, no event_type or rule
+	shapeEVE                       // has event_type
+	shapeSensor                    // has sensor and rule, no event_type
 )
 
 // jsonOrder returns the order in which the JSON shapes are tried for a source hint. The
 // shapes are disjoint, so the order changes only how soon the match is found.
-func jsonOrder(hint string) [3]jsonKind {
+func jsonOrder(hint string) [3]jsonShape {
 	switch hint {
 	case telemetry.SourceMalcolm:
-		return [3]jsonKind{jsonEVE, jsonEnvelope, jsonSensor}
+		return [3]jsonShape{shapeEVE, shapeEnvelope, shapeSensor}
 	case telemetry.SourceSensor:
-		return [3]jsonKind{jsonSensor, jsonEnvelope, jsonEVE}
+		return [3]jsonShape{shapeSensor, shapeEnvelope, shapeEVE}
 	}
-	return [3]jsonKind{jsonEnvelope, jsonEVE, jsonSensor}
+	return [3]jsonShape{shapeEnvelope, shapeEVE, shapeSensor}
 }
 
-// matchesJSONKind reports whether an object with these top-level fields has the keys of a shape.
-func matchesJSONKind(top *topFields, kind jsonKind) bool {
+// matchesShape reports whether an object with these top-level fields has the keys of a shape.
+func matchesShape(top *topFields, shape jsonShape) bool {
 	hasEventType := top.eventType.kind != 0
-	switch kind {
-	case jsonEnvelope:
+	switch shape {
+	case shapeEnvelope:
 		return top.log.kind != 0 && top.date.kind != 0 && !hasEventType && top.rule.kind == 0
-	case jsonEVE:
+	case shapeEVE:
 		return hasEventType
-	case jsonSensor:
+	case shapeSensor:
 		return !hasEventType && top.sensor.kind != 0 && top.rule.kind != 0
 	}
 	return false
@@ -60,15 +60,15 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 	_ = root.members(top.add)
 
 	for _, shape := range jsonOrder(ctx.SourceHint) {
-		if !matchesJSONKind(&top, shape) {
+		if !matchesShape(&top, shape) {
 			continue
 		}
 		switch shape {
-		case jsonEnvelope:
+		case shapeEnvelope:
 			return unwrapEnvelope(&top, hdr, ctx, env, rec)
-		case jsonEVE:
+		case shapeEVE:
 			err = readEVE(&top, hdr, &rec)
-		case jsonSensor:
+		case shapeSensor:
 			err = readSensorAlert(&top, &rec)
 		}
 		return rec, err
