@@ -6,7 +6,7 @@ BIN := bin
 LAKE ?= .lake
 
 .PHONY: all build test test-unit test-integration otlake lambdas demo bench clean lab attack \
-	cdk-tools synth deploy-local deploy deploy-analytics destroy destroy-local cdk-test
+	cdk-tools synth bootstrap deploy-local deploy deploy-analytics destroy destroy-local cdk-test
 
 all: build
 
@@ -86,9 +86,12 @@ cdk-tools: $(NODE_DIR)/bin/node node_modules/.package-lock.json
 
 ## synth: build the Lambdas and synthesize the stack into cdk.out, checked by cdk-nag
 ## (ANALYTICS=true adds Glue and Athena; ARCH=amd64 builds and synthesizes x86_64)
+# Synth needs no AWS access: no credential lookup on the instance metadata endpoint, no CLI
+# telemetry and no notices download.
 synth: lambdas cdk-tools
 	@echo "==> cdk synth OtTelemetryLake (analytics=$(ANALYTICS), arch=$(CDK_ARCH)) into cdk.out"
-	@$(CDK) synth --quiet -c analytics=$(ANALYTICS) -c arch=$(CDK_ARCH)
+	@AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true \
+		$(CDK) synth --quiet --no-notices -c analytics=$(ANALYTICS) -c arch=$(CDK_ARCH)
 	@echo "template: cdk.out/OtTelemetryLake.template.json"
 
 ## deploy-local: deploy to LocalStack with cdklocal: bucket notifications on the bucket
@@ -112,18 +115,26 @@ deploy-local: cdk-tools
 	@echo "==> cdklocal deploy OtTelemetryLake ($(LOCAL_CONTEXT))"
 	@$(CDKLOCAL_ENV) $(CDKLOCAL) deploy --require-approval never $(LOCAL_CONTEXT)
 
+## bootstrap: create the CDK assets bucket and roles in the AWS account and region of the
+## current credentials, once before the first deploy there
+bootstrap: cdk-tools
+	@echo "==> make lambdas ARCH=arm64 (cdk bootstrap synthesizes the app first)"
+	@$(MAKE) --no-print-directory lambdas ARCH=arm64
+	@echo "==> cdk bootstrap"
+	@$(CDK) bootstrap -c arch=arm64
+
 ## deploy: deploy to the AWS account and region of the current credentials (arm64, no analytics)
 deploy: cdk-tools
 	@echo "==> make lambdas ARCH=arm64"
 	@$(MAKE) --no-print-directory lambdas ARCH=arm64
-	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=false); run cdk bootstrap once per account and region first"
+	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=false); run make bootstrap once per account and region first"
 	@$(CDK) deploy -c arch=arm64 -c analytics=false
 
 ## deploy-analytics: deploy as deploy does, plus the Glue catalog and the Athena workgroup
 deploy-analytics: cdk-tools
 	@echo "==> make lambdas ARCH=arm64"
 	@$(MAKE) --no-print-directory lambdas ARCH=arm64
-	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=true); run cdk bootstrap once per account and region first"
+	@echo "==> cdk deploy OtTelemetryLake (arch=arm64, analytics=true); run make bootstrap once per account and region first"
 	@$(CDK) deploy -c arch=arm64 -c analytics=true
 
 ## destroy: delete the stack from AWS; the buckets and the detections table are retained
