@@ -2,10 +2,10 @@
 // runs it with "go run .". It reads the stack props from the CDK context, checks the stack
 // against the cdk-nag AwsSolutions rules and synthesizes the template into cdk.out.
 //
-// Context keys: analytics (true or false), arch (arm64 or x86_64), suffix (a name suffix
-// for another copy in the same account), notifications (custom-resource or l1),
-// lambdaDir (default build/lambdas), reservedConcurrency (true or false) and s3PathStyle (true
-// for LocalStack: the functions address buckets in the URL path).
+// The context keys are analytics (true or false), arch (arm64 or x86_64), suffix (a name
+// suffix for another copy in the same account), notifications (custom-resource or l1) and
+// lambdaDir (default build/lambdas). reservedConcurrency (true or false) and s3PathStyle
+// (true for LocalStack, so the functions address buckets in the URL path) complete them.
 package main
 
 import (

@@ -111,7 +111,7 @@ type AggregatorFunction struct {
 
 	*BootstrapFunction
 	// StreamDLQ receives the shard, sequence numbers and reason of each batch that failed
-	// all retries (not the records themselves; read them from the stream within 24 hours).
+	// all retries. It holds no records, so read them from the stream within its 24 hours.
 	StreamDLQ awssqs.Queue
 }
 

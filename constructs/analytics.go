@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsathena"
@@ -208,8 +209,14 @@ func namedQueryDescription(q glue.Query) string {
 	if q.Description != "" {
 		desc += ": " + q.Description
 	}
-	if len(desc) > maxNamedQueryDescription {
-		desc = desc[:maxNamedQueryDescription]
+	if len(desc) <= maxNamedQueryDescription {
+		return desc
 	}
-	return desc
+
+	// Cut at a rune boundary, so the description stays valid UTF-8.
+	cut := maxNamedQueryDescription
+	for cut > 0 && !utf8.RuneStart(desc[cut]) {
+		cut--
+	}
+	return desc[:cut]
 }

@@ -33,8 +33,8 @@ type LakeBucketsProps struct {
 	QuarantineExpiration time.Duration
 }
 
-// minInfrequentAccessDays is the S3 minimum age for a transition to Standard-IA.
-const minInfrequentAccessDays = 30 * 24 * time.Hour
+// minInfrequentAccessAge is the S3 minimum age for a transition to Standard-IA.
+const minInfrequentAccessAge = 30 * 24 * time.Hour
 
 // withDefaults returns p with each zero field set to its documented default.
 func (p LakeBucketsProps) withDefaults() LakeBucketsProps {
@@ -57,7 +57,7 @@ func (p LakeBucketsProps) withDefaults() LakeBucketsProps {
 func (p LakeBucketsProps) Validate() error {
 	p = p.withDefaults()
 
-	if p.RawInfrequentAccessAfter < minInfrequentAccessDays {
+	if p.RawInfrequentAccessAfter < minInfrequentAccessAge {
 		return fmt.Errorf("validate raw bucket lifecycle %s: S3 needs at least 30 days before a Standard-IA transition", p.RawInfrequentAccessAfter)
 	}
 	if p.RawGlacierAfter <= p.RawInfrequentAccessAfter {

@@ -42,10 +42,10 @@ func days(d time.Duration) awscdk.Duration {
 }
 
 // newSecureBucket creates a bucket with the lake's fixed security settings: every public
-// access path blocked, bucket-owner-enforced ownership (no ACLs), SSE-S3 encryption, a
-// policy that denies requests without TLS, and retention on stack deletion, because the
-// buckets hold the evidence the lake exists for. The caller adds versioning and lifecycle
-// rules.
+// access path blocked, bucket-owner-enforced ownership (no ACLs), SSE-S3 encryption and a
+// policy that denies requests without TLS. The bucket is retained on stack deletion because
+// the buckets hold the evidence the lake exists for. The caller sets versioning and adds
+// lifecycle rules.
 func newSecureBucket(scope awsconstructs.Construct, id, name string, versioned bool, rules []*awss3.LifecycleRule) awss3.Bucket {
 	rules = append(rules, &awss3.LifecycleRule{
 		Id:                                  jsii.String("abort-incomplete-multipart-uploads"),

@@ -52,7 +52,7 @@ func NewDetectionsTable(scope awsconstructs.Construct, id string, props Detectio
 		RemovalPolicy:       awscdk.RemovalPolicy_RETAIN,
 	})
 
-	// Both indexes answer "the newest detections of one severity (or host)", so they
+	// Both indexes serve "the newest detections of one severity (or host)", so they
 	// project every attribute and spare a fetch from the base table.
 	for _, index := range []struct{ name, partition string }{
 		{names.SeverityIndex, names.AttrSeverity},

@@ -1,7 +1,7 @@
-// Package constructs holds the AWS CDK constructs of the OtTelemetryLake stack, one typed
-// construct per file: the raw, staged and reports buckets, the ingest queue with its dead
-// letter queue, the ot_detections table, the parser and aggregator functions with their
-// event sources, the incident alert topic, and the optional Glue and Athena analytics layer.
+// Package constructs contains the AWS CDK constructs of the OtTelemetryLake stack, one typed
+// construct per file. They create the raw, staged and reports buckets, the ingest queue with
+// its dead letter queue, the ot_detections table, the parser and aggregator functions with
+// their event sources, the incident alert topic, and the optional Glue and Athena layer.
 //
 // Secure defaults (encryption, blocked public access, TLS-only access, point-in-time
 // recovery, dead letter queues, bounded retries, log retention) live in defaults.go, so every

@@ -154,7 +154,7 @@ func NewBootstrapFunction(scope awsconstructs.Construct, id string, props Bootst
 	c := &BootstrapFunction{Construct: awsconstructs.NewConstruct(scope, jsii.String(id))}
 
 	// The log group is created here rather than by Lambda on first invoke, so it has a
-	// retention and is deleted with the stack; its name is the one Lambda writes to.
+	// retention and is deleted with the stack. Its name is the one Lambda writes to.
 	c.LogGroup = awslogs.NewLogGroup(c.Construct, jsii.String("Logs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String("/aws/lambda/" + props.FunctionName),
 		Retention:     props.LogRetention,

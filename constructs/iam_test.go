@@ -15,7 +15,7 @@ import (
 var wildcardResources = []struct {
 	pattern *regexp.Regexp
 	actions []string
-	why     string
+	reason  string
 }{
 	{regexp.MustCompile(`^<BucketsRaw[0-9A-F]{8}\.Arn>/\*$`), []string{"s3:GetObject"}, "raw keys come from notifications"},
 	{regexp.MustCompile(`^<BucketsStaged[0-9A-F]{8}\.Arn>/(parsed|errors)/\*$`), []string{"s3:PutObject"}, "staged keys derive from raw keys"},

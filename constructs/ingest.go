@@ -107,7 +107,7 @@ func NewIngestQueue(scope awsconstructs.Construct, id string, props IngestQueueP
 }
 
 // NotifyObjectCreated sends every ObjectCreated event of bucket to the ingest queue, set
-// up as mode says. bucketName must be the bucket's literal name expression (not a
+// up as mode selects. bucketName must be the bucket's literal name expression (not a
 // reference to the bucket), so the queue policy can name the bucket without depending on it.
 func (c *IngestQueue) NotifyObjectCreated(bucket awss3.Bucket, bucketName string, mode NotificationMode) error {
 	switch mode {

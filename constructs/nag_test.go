@@ -19,9 +19,9 @@ func TestNagAwsSolutions(t *testing.T) {
 	}
 }
 
-// TestNagSuppressionReasons checks that each suppression says why the rule does not apply
-// to one resource: a reason of some length, carried only by one construct and its children
-// (a bucket and its policy, a role and its default policy), never shared between resources.
+// TestNagSuppressionReasons checks that each suppression gives a reason of some length for
+// one resource. A reason may be carried by one construct and its children (a bucket and its
+// policy, a role and its default policy), but never shared between resources.
 func TestNagSuppressionReasons(t *testing.T) {
 	const minReason = 60
 

@@ -3,14 +3,18 @@ package constructs
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otlake/cloud-telemetry-lake/glue"
 )
 
 func TestPropsValidate(t *testing.T) {
@@ -175,6 +179,44 @@ func TestSuffixedNames(t *testing.T) {
 		t.Run(tt.name+"/"+tt.suffix, func(t *testing.T) {
 			assert.Equal(t, tt.want, suffixed(tt.name, tt.suffix))
 			assert.Equal(t, tt.wantGlue, glueSuffixed(tt.name, tt.suffix))
+		})
+	}
+}
+
+// TestLambdasDoNotImportCDK guards the function binaries: the CDK and its jsii runtime would
+// add megabytes and a Node.js dependency to every cold start.
+func TestLambdasDoNotImportCDK(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../lambdas/...").Output()
+	require.NoError(t, err, "go list -deps ../lambdas/...")
+
+	for _, dep := range strings.Fields(string(out)) {
+		for _, forbidden := range []string{"github.com/aws/aws-cdk-go/", "github.com/aws/jsii-runtime-go", "github.com/aws/constructs-go/", "github.com/cdklabs/", "cloud-telemetry-lake/constructs"} {
+			assert.False(t, strings.HasPrefix(dep, forbidden) || strings.Contains(dep, forbidden), "lambdas depend on %s", dep)
+		}
+	}
+}
+
+func TestNamedQueryDescriptionLimit(t *testing.T) {
+	tests := []struct {
+		name    string
+		query   glue.Query
+		wantLen int
+		want    string
+	}{
+		{"title only", glue.Query{Title: "Top hosts"}, 9, "Top hosts"},
+		{"title and description", glue.Query{Title: "T", Description: "lists hosts"}, 14, "T: lists hosts"},
+		{"long ASCII cut at limit", glue.Query{Title: strings.Repeat("a", 2000)}, maxNamedQueryDescription, ""},
+		{"long multibyte cut at rune", glue.Query{Title: "a" + strings.Repeat("é", 600)}, maxNamedQueryDescription - 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := namedQueryDescription(tt.query)
+
+			assert.Len(t, got, tt.wantLen)
+			assert.True(t, utf8.ValidString(got), "valid UTF-8")
+			if tt.want != "" {
+				assert.Equal(t, tt.want, got)
+			}
 		})
 	}
 }

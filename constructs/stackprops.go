@@ -16,8 +16,8 @@ const (
 	AggregatorBuildName = names.AggregatorFunction
 )
 
-// DefaultLambdaDir is where make lambdas writes the function builds, relative to the
-// repository root that cdk runs the app in.
+// DefaultLambdaDir is the folder that make lambdas writes the function builds to, relative
+// to the repository root that cdk runs the app in.
 const DefaultLambdaDir = "build/lambdas"
 
 // Reserved concurrency of the functions unless LakeStackProps.UnreservedConcurrency is set.
