@@ -83,18 +83,16 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 	inBrackets := false
 	protoSeen := false
 	for pos := fields; pos < len(s); {
-		// One pass finds the token's end and its first '='; tokens are short, so a plain loop
-		// beats two IndexByte calls.
+		// The token runs to the next space; eq is the offset of its first '=', or -1.
 		pos = skipSpaces(s, pos)
 		start := pos
-		eq := -1
-		for pos < len(s) && s[pos] != ' ' {
-			if eq < 0 && s[pos] == '=' {
-				eq = pos - start
-			}
-			pos++
+		end := strings.IndexByte(s[pos:], ' ')
+		if end < 0 {
+			end = len(s) - pos
 		}
+		pos += end
 		tok := s[start:pos]
+		eq := strings.IndexByte(tok, '=')
 		if tok == "" {
 			continue
 		}
