@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the integration test binary inside a private network and PID namespace, so that every
-# emulator it starts can only be reached on that namespace's loopback, and so that no process
-# outlives the run: when this script (PID 1 there) exits, the kernel ends the rest.
+# Runs the integration test binary inside a private network and PID namespace. Every
+# emulator it starts can then only be reached on that namespace's loopback. No process
+# outlives the run, because the kernel ends the rest when this script (PID 1 there) exits.
 #   scripts/integration-test.sh TEST_BINARY [go test flags...]
 set -euo pipefail
 

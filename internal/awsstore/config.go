@@ -21,8 +21,8 @@ import (
 // OTLAKE_DETECTION_TTL_DAYS is unset: 90 days keeps a quarter of history for the GSI queries.
 const DefaultDetectionTTL = 90 * 24 * time.Hour
 
-// Env is what a Lambda reads from its environment at cold start. Fields that a function does
-// not use may be empty.
+// Env is the configuration a Lambda reads from its environment at cold start. Fields that a
+// function does not use may be empty.
 type Env struct {
 	StagedBucket    string
 	ReportsBucket   string

@@ -19,9 +19,9 @@ import (
 // API reference, BatchWriteItem).
 const MaxBatchWriteItems = 25
 
-// Retry defaults for unprocessed items: DynamoDB returns them when a partition is throttled,
-// and its guide asks for exponential backoff. Eight attempts from 50 ms, capped at 2 s, wait
-// at most about 6 s in total, well inside a Lambda timeout.
+// Retry defaults for unprocessed items. DynamoDB returns them when a partition is throttled,
+// and its developer guide recommends exponential backoff. Eight attempts sleep seven times
+// with ceilings from 50 ms doubling up to 2 s, so at most 5.15 s in total.
 const (
 	DefaultMaxAttempts = 8
 	defaultBaseDelay   = 50 * time.Millisecond
@@ -56,8 +56,9 @@ type Detections struct {
 var _ pipeline.DetectionStore = (*Detections)(nil)
 
 // Put writes dets in chunks of MaxBatchWriteItems and retries unprocessed items with
-// exponential backoff and full jitter. A put of an unchanged item changes nothing, so
-// Put returns nil inserted detections: the table's stream tells which items are new.
+// exponential backoff and full jitter. A put of an unchanged item changes nothing. Put
+// returns nil inserted detections because the table's stream, not the write, shows which
+// items are new.
 func (t *Detections) Put(ctx context.Context, dets []detection.Detection) ([]detection.Detection, error) {
 	now := time.Now()
 	if t.Now != nil {

@@ -90,8 +90,10 @@ func FuzzIsNumber(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		// A JSON number literal is exactly what json.Valid accepts as a bare number.
-		isJSONNumber := json.Valid([]byte(s)) && len(s) > 0 && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
+		// A JSON number literal is what json.Valid accepts as a bare number that starts with
+		// a minus or digit and ends with a digit, since json.Valid allows surrounding spaces.
+		isJSONNumber := json.Valid([]byte(s)) && len(s) > 0 &&
+			(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'
 		if got := IsNumber(s); got != isJSONNumber {
 			t.Fatalf("IsNumber(%q) = %v, json.Valid says %v", s, got, isJSONNumber)
 		}

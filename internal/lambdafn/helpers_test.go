@@ -98,10 +98,11 @@ func logBuffer() (*slog.Logger, *bytes.Buffer) {
 	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
 }
 
-func readTestdataF(f *testing.F, name string) []byte {
+// readTestdataB reads a testdata file for a fuzz target or benchmark.
+func readTestdataB(tb testing.TB, name string) []byte {
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return data
 }

@@ -28,8 +28,8 @@ type parserTally struct {
 }
 
 // Handle processes every object of every message. A message fails alone, by its message ID,
-// when its body cannot be read or one of its objects cannot be processed; the error return
-// is always nil because no failure loses the whole batch.
+// when its body cannot be read or one of its objects cannot be processed. The returned
+// error is always nil because no failure loses the whole batch.
 func (h *ParserHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	start := time.Now()
 	log := requestLogger(ctx, h.Log)

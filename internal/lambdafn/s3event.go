@@ -28,7 +28,7 @@ type ObjectRef struct {
 	EventName string
 }
 
-// Notification is what one SQS message body holds.
+// Notification is the content of one SQS message body.
 type Notification struct {
 	TestEvent bool        // an s3:TestEvent, which carries no work
 	Created   []ObjectRef // ObjectCreated records, in message order

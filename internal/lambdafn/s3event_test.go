@@ -78,8 +78,8 @@ func TestParseNotificationBadKeyEscape(t *testing.T) {
 }
 
 func FuzzParseNotification(f *testing.F) {
-	f.Add(string(readTestdataF(f, "s3-put-event.json")))
-	f.Add(string(readTestdataF(f, "sns-wrapped-s3-event.json")))
+	f.Add(string(readTestdataB(f, "s3-put-event.json")))
+	f.Add(string(readTestdataB(f, "sns-wrapped-s3-event.json")))
 	f.Add(`{"Service":"Amazon S3","Event":"s3:TestEvent"}`)
 	f.Add(`{"Records":[{"eventName":"ObjectRemoved:Delete"}]}`)
 	f.Fuzz(func(t *testing.T, body string) {

@@ -94,10 +94,10 @@ func receiveAll(t *testing.T, ctx context.Context, queueURL string, deleteAfter 
 	}
 }
 
-// drainIngest does what the SQS event source mapping does: it receives up to 10 messages,
-// invokes the parser, deletes the messages that succeeded, and moves the failed ones to the
-// dead-letter queue (as a redrive policy would after the last receive). It returns the
-// bodies of the failed messages.
+// drainIngest does the work of the SQS event source mapping. It receives up to 10 messages,
+// invokes the parser and deletes the messages that succeeded. Failed messages move to the
+// dead-letter queue, as a redrive policy would move them after the last receive, and their
+// bodies are returned.
 func drainIngest(t *testing.T, ctx context.Context) (failedBodies []string) {
 	t.Helper()
 

@@ -208,6 +208,11 @@ func TestPipelineEndToEnd(t *testing.T) {
 		assert.Contains(t, failures[o.key][0], o.wantFail)
 	}
 	assert.Len(t, receiveAll(t, ctx, h.res.dlqURL, true), 4)
+	summaries := logLines(names.ParserFunction, "batch processed")
+	require.NotEmpty(t, summaries)
+	for _, s := range summaries {
+		assert.NotEmpty(t, s["request_id"], "summary line %v", s)
+	}
 
 	// Stream: one INSERT per distinct detection; rewriting identical items adds nothing.
 	records := readStream(t, ctx)

@@ -74,16 +74,6 @@ func createResources(ctx context.Context, c clients) (resources, error) {
 	// ot_detections: key detection_id; GSIs severity-index and host-index sorted by
 	// detected_at; a stream with both images.
 	str := ddbtypes.ScalarAttributeTypeS
-	index := func(name, partition string) ddbtypes.GlobalSecondaryIndex {
-		return ddbtypes.GlobalSecondaryIndex{
-			IndexName: aws.String(name),
-			KeySchema: []ddbtypes.KeySchemaElement{
-				{AttributeName: aws.String(partition), KeyType: ddbtypes.KeyTypeHash},
-				{AttributeName: aws.String("detected_at"), KeyType: ddbtypes.KeyTypeRange},
-			},
-			Projection: &ddbtypes.Projection{ProjectionType: ddbtypes.ProjectionTypeAll},
-		}
-	}
 	table, err := c.ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:   aws.String(names.DetectionsTable),
 		BillingMode: ddbtypes.BillingModePayPerRequest,
@@ -95,8 +85,8 @@ func createResources(ctx context.Context, c clients) (resources, error) {
 		},
 		KeySchema: []ddbtypes.KeySchemaElement{{AttributeName: aws.String("detection_id"), KeyType: ddbtypes.KeyTypeHash}},
 		GlobalSecondaryIndexes: []ddbtypes.GlobalSecondaryIndex{
-			index(names.SeverityIndex, "severity"),
-			index(names.HostIndex, "host"),
+			gsi(names.SeverityIndex, "severity"),
+			gsi(names.HostIndex, "host"),
 		},
 		StreamSpecification: &ddbtypes.StreamSpecification{
 			StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages,
