@@ -18,7 +18,7 @@ import (
 var ErrNoStagedData = errors.New("no staged Parquet objects")
 
 // ErrNoDuckDB is returned by OpenDuckDB in a binary built without cgo.
-var ErrNoDuckDB = errors.New("DuckDB is not available: otlake was built with CGO_ENABLED=0")
+var ErrNoDuckDB = errors.New("DuckDB is not available because otlake was built with CGO_ENABLED=0: rebuild it with cgo and a C compiler, or use --engine athena")
 
 // countSQL counts the staged rows for the header of a query run. It is not a named query.
 const countSQL = "SELECT count(*) AS row_count FROM staged_telemetry"
