@@ -57,7 +57,7 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + root.typeName() + ", not an object", Err: ErrUnknownFormat}
 	}
 	var top topFields
-	_ = root.members(top.add)
+	top.collect(root)
 
 	for _, shape := range jsonOrder(ctx.SourceHint) {
 		if !matchesShape(&top, shape) {

@@ -8,7 +8,7 @@ import (
 )
 
 // topFields are the top-level members of a JSON line that any of the JSON formats reads,
-// gathered while the line is validated, so no member is looked up twice.
+// gathered in one walk over the tape.
 type topFields struct {
 	// Shape keys.
 	eventType, log, date, rule, sensor jsonValue
@@ -20,65 +20,69 @@ type topFields struct {
 	severity, techniques, dstIP, dstPort, srcZone, dstZone, count, firstSeen, lastSeen, message jsonValue
 }
 
-// add stores one member, keeping the first of duplicate keys.
-func (t *topFields) add(key string, v jsonValue) error {
-	var slot *jsonValue
+// collect fills t from the members of obj, keeping the first of duplicate keys.
+func (t *topFields) collect(obj jsonValue) {
+	tape := obj.tape
+	for i := tape.entries[obj.index].firstChild; i != 0; i = tape.entries[i].next {
+		if slot := t.slot(tape.key(i)); slot != nil && slot.kind == 0 {
+			*slot = tape.valueAt(i)
+		}
+	}
+}
+
+// slot returns the field for a top-level key, nil for keys no format reads.
+func (t *topFields) slot(key string) *jsonValue {
 	switch key {
 	case "event_type":
-		slot = &t.eventType
+		return &t.eventType
 	case "log":
-		slot = &t.log
+		return &t.log
 	case "date":
-		slot = &t.date
+		return &t.date
 	case "rule":
-		slot = &t.rule
+		return &t.rule
 	case "sensor":
-		slot = &t.sensor
+		return &t.sensor
 	case "timestamp":
-		slot = &t.timestamp
+		return &t.timestamp
 	case "src_ip":
-		slot = &t.srcIP
+		return &t.srcIP
 	case "src_port":
-		slot = &t.srcPort
+		return &t.srcPort
 	case "modbus":
-		slot = &t.modbus
+		return &t.modbus
 	case "flow_id":
-		slot = &t.flowID
+		return &t.flowID
 	case "dest_ip":
-		slot = &t.destIP
+		return &t.destIP
 	case "dest_port":
-		slot = &t.destPort
+		return &t.destPort
 	case "proto":
-		slot = &t.proto
+		return &t.proto
 	case "host":
-		slot = &t.host
+		return &t.host
 	case "alert":
-		slot = &t.alert
+		return &t.alert
 	case "severity":
-		slot = &t.severity
+		return &t.severity
 	case "techniques":
-		slot = &t.techniques
+		return &t.techniques
 	case "dst_ip":
-		slot = &t.dstIP
+		return &t.dstIP
 	case "dst_port":
-		slot = &t.dstPort
+		return &t.dstPort
 	case "src_zone":
-		slot = &t.srcZone
+		return &t.srcZone
 	case "dst_zone":
-		slot = &t.dstZone
+		return &t.dstZone
 	case "count":
-		slot = &t.count
+		return &t.count
 	case "first_seen":
-		slot = &t.firstSeen
+		return &t.firstSeen
 	case "last_seen":
-		slot = &t.lastSeen
+		return &t.lastSeen
 	case "message":
-		slot = &t.message
-	default:
-		return nil
-	}
-	if slot.kind == 0 {
-		*slot = v
+		return &t.message
 	}
 	return nil
 }
@@ -86,15 +90,19 @@ func (t *topFields) add(key string, v jsonValue) error {
 // lookup fills out[i] with the member of obj named keys[i], keeping the first of duplicate
 // keys; members not found stay zero (kind 0).
 func lookup(obj jsonValue, keys []string, out []jsonValue) {
-	_ = obj.members(func(key string, v jsonValue) error {
-		for i, k := range keys {
-			if k == key && out[i].kind == 0 {
-				out[i] = v
+	if obj.kind != jsonObject {
+		return
+	}
+	tape := obj.tape
+	for i := tape.entries[obj.index].firstChild; i != 0; i = tape.entries[i].next {
+		key := tape.key(i)
+		for k, want := range keys {
+			if want == key && out[k].kind == 0 {
+				out[k] = tape.valueAt(i)
 				break
 			}
 		}
-		return nil
-	})
+	}
 }
 
 // jsonField reads the members of one JSON object of a format and names them in errors. Each

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -252,7 +253,7 @@ const (
 )
 
 // skipPlainString returns the offset of the first byte at or after i that stringStops marks,
-// or len(s). It tests eight bytes per step and finishes byte by byte.
+// or len(s). It tests eight bytes per step and finishes the last few byte by byte.
 func skipPlainString(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		b := s[i : i+8]
@@ -260,9 +261,10 @@ func skipPlainString(s string, i int) int {
 			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		quote := w ^ (swarOnes * '"')
 		backslash := w ^ (swarOnes * '\\')
-		stop := (quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w
-		if stop&swarHighs != 0 {
-			break
+		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
+		if stop != 0 {
+			// The lowest marked byte is exact: false marks appear only above a true one.
+			return i + bits.TrailingZeros64(stop)/8
 		}
 	}
 	for i < len(s) && !stringStops[s[i]] {

@@ -61,6 +61,18 @@ func putTape(t *jsonTape) {
 	}
 }
 
+// key returns the decoded key of object member i.
+func (t *jsonTape) key(i int32) string {
+	e := &t.entries[i]
+	if e.keyEnd-e.keyStart < 2 {
+		return ""
+	}
+	if e.flags&keyEscaped != 0 {
+		return decodeJSONString(t.s[e.keyStart:e.keyEnd])
+	}
+	return t.s[e.keyStart+1 : e.keyEnd-1]
+}
+
 // valueAt returns the value of entry i.
 func (t *jsonTape) valueAt(i int32) jsonValue {
 	e := &t.entries[i]
@@ -102,12 +114,7 @@ func (v jsonValue) members(fn memberFunc) error {
 	}
 	t := v.tape
 	for i := t.entries[v.index].firstChild; i != 0; i = t.entries[i].next {
-		e := &t.entries[i]
-		key := t.s[e.keyStart+1 : e.keyEnd-1]
-		if e.flags&keyEscaped != 0 {
-			key = decodeJSONString(t.s[e.keyStart:e.keyEnd])
-		}
-		if err := fn(key, t.valueAt(i)); err != nil {
+		if err := fn(t.key(i), t.valueAt(i)); err != nil {
 			return err
 		}
 	}
