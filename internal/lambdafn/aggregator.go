@@ -64,8 +64,12 @@ type aggregatorTally struct {
 // read the same bytes.
 //
 // When a group fails, the handler stops and returns that group's first sequence number as
-// the only batch item failure: Lambda then retries from that record on, and the groups
+// the only batch item failure. Lambda then retries from that record on, and the groups
 // after it are built on the retry instead of twice.
+//
+// NOTE: an earlier group that succeeded but has records after the failed one gets those
+// records again on the retry, where they form a new, smaller incident with its own alert.
+// Avoiding that needs state across batches, such as a per-detection marker.
 func (h *AggregatorHandler) Handle(ctx context.Context, ev StreamEvent) (events.DynamoDBEventResponse, error) {
 	start := time.Now()
 	log := requestLogger(ctx, h.Log)

@@ -10,7 +10,7 @@ import (
 
 // Errors that ParseNotification wraps.
 var (
-	ErrNotJSON      = errors.New("message body is not JSON")
+	ErrNotJSON      = errors.New("message body is not a JSON object")
 	ErrUnknownShape = errors.New("message body is neither an S3 event, an S3 test event nor an SNS notification")
 	ErrMissingField = errors.New("missing field")
 )

@@ -46,11 +46,9 @@ func runTests(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "integration: %v\n", err)
 		return 1
 	}
-	code := m.Run()
-
 	fmt.Printf("cold start (process start to first response): %s %d ms, %s %d ms\n",
 		h.parser.name, h.parser.coldStart.Milliseconds(), h.aggregator.name, h.aggregator.coldStart.Milliseconds())
-	return code
+	return m.Run()
 }
 
 func setUp() error {
