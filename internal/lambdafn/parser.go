@@ -12,16 +12,24 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/pipeline"
 )
 
+// DefaultTimeReserve is how close to the invocation's deadline the parser still starts a
+// message. A message cut off by the timeout fails the whole batch, messages already done
+// included, while a message left unstarted fails alone and is retried.
+const DefaultTimeReserve = 10 * time.Second
+
 // ParserHandler is the ot-log-parser function: SQS messages carrying S3 notifications in,
 // staged Parquet, quarantine objects and detection items out.
 type ParserHandler struct {
 	Parser *pipeline.Parser
 	Log    *slog.Logger
+	// TimeReserve overrides DefaultTimeReserve when positive.
+	TimeReserve time.Duration
 }
 
 // parserTally counts the outcomes of one invocation for its summary line.
 type parserTally struct {
 	messages, failedMessages, testEvents int
+	deferred                             int
 	objects, failedObjects, skipped      int
 	missing, ignoredRecords              int
 	records, badLines, detections        int
@@ -36,8 +44,23 @@ func (h *ParserHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.
 	var resp events.SQSEventResponse
 	var tally parserTally
 
+	reserve := DefaultTimeReserve
+	if h.TimeReserve > 0 {
+		reserve = h.TimeReserve
+	}
+
 	for _, msg := range ev.Records {
 		tally.messages++
+
+		// Too close to the deadline: leave the message for the retry.
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < reserve {
+			tally.deferred++
+			log.Warn("message deferred: invocation deadline near", "message_id", msg.MessageId,
+				"time_left_ms", time.Until(deadline).Milliseconds())
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+			continue
+		}
+
 		if !h.handleMessage(ctx, log.With("message_id", msg.MessageId), msg, &tally) {
 			tally.failedMessages++
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
@@ -45,7 +68,8 @@ func (h *ParserHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.
 	}
 
 	log.Info("batch processed",
-		"messages", tally.messages, "failed_messages", tally.failedMessages, "test_events", tally.testEvents,
+		"messages", tally.messages, "failed_messages", tally.failedMessages, "deferred_messages", tally.deferred,
+		"test_events", tally.testEvents,
 		"objects", tally.objects, "failed_objects", tally.failedObjects, "skipped_objects", tally.skipped,
 		"missing_objects", tally.missing, "ignored_records", tally.ignoredRecords,
 		"records", tally.records, "bad_lines", tally.badLines, "detections", tally.detections,

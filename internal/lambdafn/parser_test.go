@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -233,6 +234,22 @@ func TestParserHandlerSkips(t *testing.T) {
 			assert.Len(t, listKeys(t, f.s3, testStagedBucket), tt.wantStaged)
 		})
 	}
+}
+
+func TestParserHandlerDeadline(t *testing.T) {
+	f := newParserFixture(t)
+	f.handler.TimeReserve = time.Minute
+	key := "source=ot_sensor/date=2026-05-20/late.json"
+	putObject(t, f.s3, testRawBucket, key, readTestdata(t, "alerts.ndjson"))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	resp, err := f.handler.Handle(ctx, sqsEvent(s3Body(key, nil), s3Body(key, nil)))
+	require.NoError(t, err)
+
+	assert.Equal(t, []string{"msg-1", "msg-2"}, failedIDs(resp))
+	assert.Empty(t, listKeys(t, f.s3, testStagedBucket), "no message may start")
+	assert.Contains(t, f.logs.String(), `"deferred_messages":2`)
 }
 
 func TestParserHandlerEveryRecord(t *testing.T) {
