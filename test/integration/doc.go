@@ -5,7 +5,7 @@
 // the Lambda event source mappings would.
 //
 // The tests carry the build tag "integration" and run through make test-integration, which
-// installs the emulators, builds the amd64 bootstraps and runs the test binary inside a
+// installs the emulators, builds the bootstraps for this machine and runs the test binary in a
 // private network namespace (scripts/integration-test.sh), so that nothing listens beyond
 // that namespace's loopback.
 package integration
