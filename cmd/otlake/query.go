@@ -56,11 +56,12 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.maxRows, "max-rows", 100, "most `rows` of each table printed by --format table; 0 prints all (csv and json always print all)")
 	fs.DurationVar(&opts.timeout, "timeout", defaultQueryTimeout, "`duration` after which the whole run is cancelled")
 	fs.Usage = queryUsage(fs.Usage, stderr)
-	if err := parseFlags(fs, args); err != nil {
+	queryNames, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
 
-	queries, err := selectQueries(fs.Args())
+	queries, err := selectQueries(queryNames)
 	if err != nil {
 		return err
 	}
@@ -83,6 +84,23 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	defer engine.Close()
 
 	return runQueries(ctx, engine, header, queries, printer)
+}
+
+// parseInterspersed parses flags before and after the positional arguments, so that
+// "query all --format csv" works as "query --format csv all" does, and returns the
+// positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // queryUsage adds the list of named queries to the flag usage.

@@ -56,6 +56,8 @@ func TestQueryExitStatus(t *testing.T) {
 		{"zero timeout", []string{"query", "--timeout", "0s"}, exitUsage, "invalid --timeout 0s"},
 		{"empty lake", []string{"query", "--lake", emptyLake}, exitFailure, "no staged Parquet objects: run otlake ingest first"},
 		{"help lists queries", []string{"query", "-h"}, exitOK, "scada_ttp_patterns"},
+		{"flag after the name", []string{"query", "all", "--lake", emptyLake}, exitFailure, "no staged Parquet objects"},
+		{"bad flag after the name", []string{"query", "all", "--nope"}, exitUsage, "flag provided but not defined: -nope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestQueryAllOnDemoLake(t *testing.T) {
 	assert.Contains(t, sections[2], "malcolm-ndr               229\n")
 	assert.True(t, strings.HasSuffix(sections[3], "(162 rows, first 100 shown; --max-rows 0 prints all)\n"), "the table is capped at --max-rows")
 
-	code, out, stderr = runCLI("query", "--lake", lake, "--max-rows", "0", "scada_ttp_patterns")
+	code, out, stderr = runCLI("query", "scada_ttp_patterns", "--lake", lake, "--max-rows", "0")
 	require.Equal(t, exitOK, code, stderr)
 	batch, err := fixture.Malcolm("2026-05-21", 30, 1)
 	require.NoError(t, err)
