@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -55,6 +56,45 @@ func FuzzCellText(f *testing.F) {
 		for _, r := range got {
 			if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
 				t.Fatalf("cellText(%q) = %q keeps control character %U", s, got, r)
+			}
+		}
+	})
+}
+
+// FuzzParseAthenaValue checks that any cell text Athena returns either converts to the
+// column's kind or fails with an error, and that integers convert back to the same text.
+func FuzzParseAthenaValue(f *testing.F) {
+	for _, seed := range []string{"500", "-1", "0.25", "true", "2026-05-20 19:20:00.896", "", "9223372036854775808", "NaN"} {
+		for kind := KindText; kind <= KindTime; kind++ {
+			f.Add(seed, int(kind))
+		}
+	}
+	f.Fuzz(func(t *testing.T, text string, kindNumber int) {
+		kind := Kind(kindNumber)
+		got, err := parseAthenaValue(&text, kind)
+		if err != nil {
+			return
+		}
+		switch kind {
+		case KindInteger:
+			n, ok := got.(int64)
+			if !ok {
+				t.Fatalf("integer %q parsed as %T", text, got)
+			}
+			if strings.TrimPrefix(text, "+") != strconv.FormatInt(n, 10) && !strings.HasPrefix(strings.TrimLeft(text, "+-"), "0") {
+				t.Fatalf("integer %q parsed as %d", text, n)
+			}
+		case KindFloat:
+			if _, ok := got.(float64); !ok {
+				t.Fatalf("number %q parsed as %T", text, got)
+			}
+		case KindBool:
+			if _, ok := got.(bool); !ok {
+				t.Fatalf("boolean %q parsed as %T", text, got)
+			}
+		default:
+			if got != text {
+				t.Fatalf("text %q came back as %v", text, got)
 			}
 		}
 	})
