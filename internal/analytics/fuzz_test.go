@@ -62,7 +62,7 @@ func FuzzCellText(f *testing.F) {
 }
 
 // FuzzParseAthenaValue checks that any cell text Athena returns either converts to the
-// column's kind or fails with an error, and that integers convert back to the same text.
+// column's kind or fails with an error, and that an integer keeps the value of its text.
 func FuzzParseAthenaValue(f *testing.F) {
 	for _, seed := range []string{"500", "-1", "0.25", "true", "2026-05-20 19:20:00.896", "", "9223372036854775808", "NaN"} {
 		for kind := KindText; kind <= KindTime; kind++ {
