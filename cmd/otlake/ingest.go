@@ -127,16 +127,19 @@ func printSummary(w io.Writer, lake *locallake.Lake, sum *locallake.Summary) {
 		}
 	}
 
-	if inc := sum.Incident; inc != nil {
-		fmt.Fprintln(tw)
-		if inc.Created {
-			fmt.Fprintf(tw, "incident report: %s\n", inc.ReportURI)
-			fmt.Fprintf(tw, "alert subject:   %s\n", inc.Subject)
-		} else {
-			fmt.Fprintf(tw, "incident report (already written, no new alert): %s\n", inc.ReportURI)
+	if len(sum.Incidents) == 0 {
+		if processed > 0 {
+			fmt.Fprintln(tw, "\nno new detections: no incident report or alert")
 		}
-	} else if processed > 0 {
-		fmt.Fprintln(tw, "\nno new detections: no incident report or alert")
+		return
+	}
+	fmt.Fprintf(tw, "\nincidents (%d, one per incident_correlator):\n", len(sum.Incidents))
+	for _, inc := range sum.Incidents {
+		if inc.Created {
+			fmt.Fprintf(tw, "  %s\n    report: %s\n", inc.Subject, inc.ReportURI)
+		} else {
+			fmt.Fprintf(tw, "  report already written, no new alert: %s\n", inc.ReportURI)
+		}
 	}
 }
 

@@ -60,8 +60,9 @@ func TestIngestThenDetections(t *testing.T) {
 		"bad lines: 2",
 		"firewall.log line 301: unknown_format",
 		"UNAUTHORIZED_MODBUS_WRITE#ot_sensor",
-		"incident report: ",
-		"alert subject:   [CRITICAL] OT Incident ",
+		"incidents (8, one per incident_correlator):",
+		"  [CRITICAL] OT Incident ",
+		"    report: ",
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -69,7 +70,7 @@ func TestIngestThenDetections(t *testing.T) {
 	code, out, stderr = runCLI("ingest", "--lake", lake, samplesDir)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, "processed 0, unchanged 3, failed 0")
-	assert.NotContains(t, out, "alert subject")
+	assert.NotContains(t, out, "incidents (")
 
 	code, out, stderr = runCLI("detections", "--lake", lake, "--severity", "HIGH")
 	require.Equal(t, exitOK, code, stderr)
@@ -103,10 +104,10 @@ func TestWatchOnceAndIncidents(t *testing.T) {
 
 	code, out, stderr = runCLI("incidents", "--lake", lake, "--details")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, out, "200 detection(s)")
+	assert.Contains(t, out, "57 detection(s)", "the PROCESS_SAFETY_VIOLATION incident")
 	assert.Contains(t, out, "subject: [CRITICAL] OT Incident ")
 	assert.Contains(t, out, "containment:")
-	assert.Contains(t, out, "1 incident report(s)")
+	assert.Contains(t, out, "4 incident report(s)", "one per sensor rule")
 
 	code, _, stderr = runCLI("watch", "--lake", lake, "--interval", "0s")
 	assert.Equal(t, exitUsage, code)

@@ -65,7 +65,9 @@ func printRound(w io.Writer, sum *locallake.Summary) {
 				stamp, o.Key, r.Records, r.BadLines, len(r.Detections), len(r.NewDetections))
 		}
 	}
-	if inc := sum.Incident; inc != nil && inc.Created {
-		fmt.Fprintf(w, "%s incident  %s: %s\n", stamp, inc.ReportURI, inc.Subject)
+	for _, inc := range sum.Incidents {
+		if inc.Created {
+			fmt.Fprintf(w, "%s incident  %s: %s\n", stamp, inc.ReportURI, inc.Subject)
+		}
 	}
 }

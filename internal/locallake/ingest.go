@@ -36,8 +36,10 @@ type ObjectOutcome struct {
 
 // Summary is the outcome of one ingest or watch round.
 type Summary struct {
-	Objects  []ObjectOutcome
-	Incident *pipeline.Outcome // nil when no new detection arrived
+	Objects []ObjectOutcome
+	// Incidents has one outcome per incident_correlator among the new detections, in the
+	// order the correlators first appeared; empty when no new detection arrived.
+	Incidents []*pipeline.Outcome
 }
 
 // Failed counts objects that could not be read or written.
@@ -137,16 +139,18 @@ func (in *Ingester) aggregate(ctx context.Context, sum *Summary) error {
 			fresh = append(fresh, o.Result.NewDetections...)
 		}
 	}
-	if len(fresh) == 0 {
-		return nil
-	}
 
+	// One incident per correlator, as the aggregator Lambda makes from a stream batch.
 	agg := &pipeline.Aggregator{Reports: in.Lake.ReportStore(), Notifier: in.Lake.Notifier(), Now: in.Now, Log: in.logger()}
-	outcome, err := agg.Aggregate(ctx, fresh)
-	if err != nil {
-		return err
+	for _, group := range pipeline.GroupByCorrelator(fresh) {
+		outcome, err := agg.Aggregate(ctx, group)
+		if err != nil {
+			return err
+		}
+		if outcome != nil {
+			sum.Incidents = append(sum.Incidents, outcome)
+		}
 	}
-	sum.Incident = outcome
 	return nil
 }
 

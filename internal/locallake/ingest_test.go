@@ -146,16 +146,28 @@ func TestIngestSamples(t *testing.T) {
 		assert.Equal(t, sensor+eve, total)
 	})
 
-	t.Run("one report and one alert", func(t *testing.T) {
-		require.NotNil(t, sum.Incident)
-		assert.True(t, sum.Incident.Created)
+	t.Run("one report and one alert per correlator", func(t *testing.T) {
+		correlators := map[string]int{}
+		for _, o := range sum.Objects {
+			for _, d := range o.Result.Detections {
+				correlators[d.IncidentCorrelator]++
+			}
+		}
+		require.Len(t, sum.Incidents, len(correlators))
+		for _, inc := range sum.Incidents {
+			assert.True(t, inc.Created)
+			require.Len(t, inc.Report.Correlators, 1)
+			assert.Equal(t, correlators[inc.Report.Correlators[0]], inc.Report.DetectionCount)
+		}
 		reports := listFiles(t, lake(in), ReportsDir)
-		assert.Len(t, reports, 1)
+		assert.Len(t, reports, len(correlators))
 		notes, err := lake(in).Notifications()
 		require.NoError(t, err)
-		require.Len(t, notes, 1)
-		assert.Equal(t, sum.Incident.Subject, notes[0].Subject)
-		assert.LessOrEqual(t, len(notes[0].Subject), 99)
+		require.Len(t, notes, len(correlators))
+		for i, n := range notes {
+			assert.Equal(t, sum.Incidents[i].Subject, n.Subject)
+			assert.LessOrEqual(t, len(n.Subject), 99)
+		}
 	})
 
 	t.Run("severity and host indexes", func(t *testing.T) {
@@ -201,7 +213,7 @@ func TestIngestTwiceChangesNothing(t *testing.T) {
 	for _, o := range again.Objects {
 		assert.True(t, o.Unchanged, o.Key)
 	}
-	assert.Nil(t, again.Incident)
+	assert.Empty(t, again.Incidents)
 	assert.Equal(t, staged, listFiles(t, in.Lake, StagedDir))
 	assert.Equal(t, reports, listFiles(t, in.Lake, ReportsDir))
 	count2, err := in.Lake.CountDetections(ctx)
@@ -209,7 +221,7 @@ func TestIngestTwiceChangesNothing(t *testing.T) {
 	assert.Equal(t, count, count2)
 	notes, err := in.Lake.Notifications()
 	require.NoError(t, err)
-	assert.Len(t, notes, 1)
+	assert.Len(t, notes, len(reports), "one alert per report, none from the second ingest")
 }
 
 func TestRedeliveryUnderNewKey(t *testing.T) {
@@ -235,7 +247,7 @@ func TestRedeliveryUnderNewKey(t *testing.T) {
 	require.NoError(t, sum.Objects[0].Err)
 	assert.Len(t, sum.Objects[0].Result.Detections, 200)
 	assert.Empty(t, sum.Objects[0].Result.NewDetections)
-	assert.Nil(t, sum.Incident, "no new detection means no second report")
+	assert.Empty(t, sum.Incidents, "no new detection means no second report")
 
 	countAfter, err := in.Lake.CountDetections(ctx)
 	require.NoError(t, err)
@@ -278,6 +290,9 @@ func TestIngestBadObjectFailsAlone(t *testing.T) {
 			assert.Equal(t, 200, o.Result.Records)
 		}
 	}
-	require.NotNil(t, sum.Incident)
-	assert.Equal(t, 200, sum.Incident.Report.DetectionCount)
+	total := 0
+	for _, inc := range sum.Incidents {
+		total += inc.Report.DetectionCount
+	}
+	assert.Equal(t, 200, total)
 }

@@ -35,8 +35,12 @@ func TestWatcherRounds(t *testing.T) {
 	require.Len(t, sum.Objects, 1, "hidden temporary files are skipped")
 	assert.Equal(t, key, sum.Objects[0].Key)
 	require.NoError(t, sum.Objects[0].Err)
-	require.NotNil(t, sum.Incident)
-	assert.Equal(t, 200, sum.Incident.Report.DetectionCount)
+	require.Len(t, sum.Incidents, 4, "one incident per sensor rule")
+	total := 0
+	for _, inc := range sum.Incidents {
+		total += inc.Report.DetectionCount
+	}
+	assert.Equal(t, 200, total)
 
 	// Nothing new: no round.
 	sum, err = w.Round(ctx)
@@ -51,8 +55,8 @@ func TestWatcherRounds(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, sum)
 	require.Len(t, sum.Objects, 1)
-	require.NotNil(t, sum.Incident)
-	assert.Equal(t, 1, sum.Incident.Report.DetectionCount)
+	require.Len(t, sum.Incidents, 1)
+	assert.Equal(t, 1, sum.Incidents[0].Report.DetectionCount)
 
 	// A fresh watcher on the same lake does not reprocess what the database remembers.
 	w2 := &Watcher{Ingester: in}
@@ -62,5 +66,5 @@ func TestWatcherRounds(t *testing.T) {
 	for _, o := range sum.Objects {
 		assert.True(t, o.Unchanged, o.Key)
 	}
-	assert.Nil(t, sum.Incident)
+	assert.Empty(t, sum.Incidents)
 }

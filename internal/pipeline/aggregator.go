@@ -98,3 +98,21 @@ func (a *Aggregator) logger() *slog.Logger {
 	}
 	return slog.Default()
 }
+
+// GroupByCorrelator splits detections into one group per incident_correlator, keeping the
+// input order within each group and ordering groups by their first detection. Each group is
+// one incident: the aggregator Lambda and the local lake both group this way.
+func GroupByCorrelator(dets []detection.Detection) [][]detection.Detection {
+	var groups [][]detection.Detection
+	index := map[string]int{}
+	for _, d := range dets {
+		i, ok := index[d.IncidentCorrelator]
+		if !ok {
+			i = len(groups)
+			index[d.IncidentCorrelator] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], d)
+	}
+	return groups
+}
