@@ -8,12 +8,7 @@ import (
 )
 
 // suffixed returns name, or name-suffix when suffix is set.
-func suffixed(name, suffix string) string {
-	if suffix == "" {
-		return name
-	}
-	return name + "-" + suffix
-}
+func suffixed(name, suffix string) string { return names.Suffixed(name, suffix) }
 
 // glueSuffixed returns name, or name_suffix with the suffix's hyphens turned into
 // underscores, because Athena rejects hyphens in database names.

@@ -111,10 +111,8 @@ func StagedColumns() ([]Column, error) {
 
 // IncidentReports returns the incident_reports table over the reports bucket's incidents/
 // prefix: one JSON report per object, read by the OpenX JSON SerDe. The columns are the top
-// level fields of incident.Report with their nested types.
-//
-// NOTE: the OpenX SerDe reads one JSON document per line. Reports written indented span many
-// lines, and Athena fails on them until they are written on one line.
+// level fields of incident.Report with their nested types. The SerDe reads one JSON document
+// per line, which is how incident.Report.Encode writes a report.
 func IncidentReports(bucket string) (Table, error) {
 	columns, err := jsonColumns(reflect.TypeFor[incident.Report]())
 	if err != nil {

@@ -56,10 +56,10 @@ type verifyTarget struct {
 }
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "[--endpoint-url URL] [--account ID] [--bucket-suffix S] [--wait D]", stderr)
+	fs := newFlagSet("verify", "[--endpoint-url URL] [--account ID] [--suffix S] [--wait D]", stderr)
 	endpointURL := fs.String("endpoint-url", "", "send every AWS call to this `URL` (LocalStack: http://127.0.0.1:4566); default: AWS, or AWS_ENDPOINT_URL_<SERVICE>")
 	account := fs.String("account", "", "account `ID` in the bucket names; default: the caller's account from STS")
-	suffix := fs.String("bucket-suffix", "", "`suffix` appended to the bucket names, as set in the CDK app")
+	suffix := fs.String("suffix", "", "name `suffix` of the deployment (the CDK app's suffix context), appended to bucket, table and queue names")
 	pathStyle := fs.Bool("s3-path-style", false, "address buckets in the URL path, as emulators need")
 	wait := fs.Duration("wait", 2*time.Second, "how long to wait for an alert in the notifications queue, as a `duration` from 0s (one short poll) to 20s")
 	if err := parseFlags(fs, args); err != nil {
@@ -90,13 +90,13 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	target := verifyTarget{
 		stagedBucket:       names.Bucket(names.StagedBucketPrefix, *account, *suffix),
 		reportsBucket:      names.Bucket(names.ReportsBucketPrefix, *account, *suffix),
-		notificationsQueue: names.NotificationsQueue,
+		notificationsQueue: names.Suffixed(names.NotificationsQueue, *suffix),
 		wait:               *wait,
 	}
 	fmt.Fprintf(stdout, "verify: region %s, account %s\n", cfg.Region, *account)
 
 	results := []stageResult{
-		verifyDetections(ctx, &awsstore.Detections{Client: clients.DynamoDB, Table: names.DetectionsTable}),
+		verifyDetections(ctx, &awsstore.Detections{Client: clients.DynamoDB, Table: names.Suffixed(names.DetectionsTable, *suffix)}),
 		verifyStaged(ctx, clients.S3, target.stagedBucket),
 		verifyReports(ctx, clients.S3, target.reportsBucket),
 		verifyNotifications(ctx, sqs.NewFromConfig(cfg), target),

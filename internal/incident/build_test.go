@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"math/rand/v2"
@@ -32,12 +33,19 @@ func loadBatch(t testing.TB, name string) []detection.Detection {
 	return batch
 }
 
+// encodeReport returns the stored encoding of r indented, so that golden files stay readable.
 func encodeReport(t testing.TB, r Report) []byte {
 	t.Helper()
 
 	data, err := r.Encode()
 	require.NoError(t, err)
-	return data
+	require.Equal(t, 1, bytes.Count(data, []byte("\n")), "a stored report is one JSON line")
+	require.True(t, bytes.HasSuffix(data, []byte("\n")))
+
+	var indented bytes.Buffer
+	require.NoError(t, json.Indent(&indented, bytes.TrimSpace(data), "", "  "))
+	indented.WriteByte('\n')
+	return indented.Bytes()
 }
 
 // compareGolden compares got with testdata/name, or rewrites the file under -update.

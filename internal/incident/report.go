@@ -143,14 +143,14 @@ type Evidence struct {
 	Line        int    `json:"line"`
 }
 
-// Encode returns the report as indented JSON with a final newline, the bytes stored under
-// ReportKey. Unlike json.Marshal it keeps &, < and > as they are, so technique names such as
+// Encode returns the report as one line of JSON with a final newline, the bytes stored under
+// ReportKey. One document per line is what Athena's JSON SerDe reads for the incident_reports
+// table. Unlike json.Marshal it keeps &, < and > as they are, so technique names such as
 // "Point & Tag Identification" stay readable.
 func (r Report) Encode() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(r); err != nil {
 		return nil, fmt.Errorf("encode incident report %q: %w", r.IncidentID, err)
 	}

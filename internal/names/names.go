@@ -60,6 +60,15 @@ const (
 	EnvS3PathStyle = "OTLAKE_S3_PATH_STYLE"
 )
 
+// Suffixed returns name, or name-suffix when suffix is set: the CDK app's name suffix lets
+// several copies of the stack live in one account.
+func Suffixed(name, suffix string) string {
+	if suffix == "" {
+		return name
+	}
+	return name + "-" + suffix
+}
+
 // Bucket returns a bucket name: prefix, account ID, and "-suffix" when suffix is set.
 func Bucket(prefix, account, suffix string) string {
 	name := prefix + account
