@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/names"
 )
 
 // suffixed returns name, or name-suffix when suffix is set.
