@@ -39,7 +39,7 @@ func runDetections(args []string, stdout, stderr io.Writer) error {
 		filter.Since = t
 	}
 
-	lake, err := locallake.Open(*lakeDir)
+	lake, err := locallake.OpenExisting(*lakeDir)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func putFixture(stdout io.Writer, bucket, endpointURL string, batch fixture.Malc
 	ctx, cancel := context.WithTimeout(context.Background(), fixtureTimeout)
 	defer cancel()
 
-	cfg, err := loadAWSConfig(ctx)
+	cfg, err := loadAWSConfig(ctx, endpointURL)
 	if err != nil {
 		return err
 	}

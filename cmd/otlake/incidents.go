@@ -24,6 +24,12 @@ func runIncidents(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 
+	lake, err := locallake.OpenExisting(*lakeDir)
+	if err != nil {
+		return err
+	}
+	lake.Close()
+
 	paths, err := filepath.Glob(filepath.Join(*lakeDir, locallake.ReportsDir, "incidents", "*.json"))
 	if err != nil {
 		return err

@@ -113,3 +113,37 @@ func TestWatchOnceAndIncidents(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "invalid --interval")
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	lake := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(samplesDir, "ot_sensor", "alerts.ndjson"))
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "alerts.ndjson")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+
+	// The flag after the path applies: the lake is the one named, not ./.lake.
+	code, out, stderr := runCLI("ingest", file, "--lake", lake)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "processed 1, unchanged 0, failed 0")
+	assert.FileExists(t, filepath.Join(lake, "lake.db"))
+
+	// After "--" a path that looks like a flag is a path.
+	code, _, stderr = runCLI("ingest", "--lake", lake, "--", "--not-a-flag")
+	assert.Equal(t, exitFailure, code)
+	assert.Contains(t, stderr, `"--not-a-flag"`)
+}
+
+func TestReadCommandsNeedALake(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-lake")
+	for _, args := range [][]string{
+		{"detections", "--lake", missing},
+		{"incidents", "--lake", missing},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			code, _, stderr := runCLI(args...)
+			assert.Equal(t, exitFailure, code)
+			assert.Contains(t, stderr, "run otlake ingest or otlake watch first")
+			assert.NoDirExists(t, missing, "a read command must not create a lake")
+		})
+	}
+}

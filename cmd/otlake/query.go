@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/otlake/cloud-telemetry-lake/glue"
 	"github.com/otlake/cloud-telemetry-lake/internal/analytics"
+	"github.com/otlake/cloud-telemetry-lake/internal/awsstore"
 	"github.com/otlake/cloud-telemetry-lake/internal/locallake"
 	"github.com/otlake/cloud-telemetry-lake/internal/names"
 	"github.com/otlake/cloud-telemetry-lake/internal/objectkey"
@@ -56,12 +56,11 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.maxRows, "max-rows", 100, "most `rows` of each table printed by --format table; 0 prints all (csv and json always print all)")
 	fs.DurationVar(&opts.timeout, "timeout", defaultQueryTimeout, "`duration` after which the whole run is cancelled")
 	fs.Usage = queryUsage(fs.Usage, stderr)
-	queryNames, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 
-	queries, err := selectQueries(queryNames)
+	queries, err := selectQueries(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -84,23 +83,6 @@ func runQuery(args []string, stdout, stderr io.Writer) error {
 	defer engine.Close()
 
 	return runQueries(ctx, engine, header, queries, printer)
-}
-
-// parseInterspersed parses flags before and after the positional arguments, so that
-// "query all --format csv" works as "query --format csv all" does, and returns the
-// positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 // queryUsage adds the list of named queries to the flag usage.
@@ -161,7 +143,7 @@ func openEngine(ctx context.Context, o queryOptions, stderr io.Writer) (analytic
 
 	switch {
 	case o.engine == engineAthena:
-		cfg, err := loadAWSConfig(ctx)
+		cfg, err := loadAWSConfig(ctx, o.endpointURL)
 		if err != nil {
 			return nil, analytics.Header{}, noCleanup, err
 		}
@@ -178,6 +160,9 @@ func openEngine(ctx context.Context, o queryOptions, stderr io.Writer) (analytic
 		return openBucket(ctx, o, stderr)
 	}
 
+	if _, err := os.Stat(o.lakeDir); err != nil {
+		return nil, analytics.Header{}, noCleanup, fmt.Errorf("open lake %q: %w: run otlake ingest first, or pass --lake or --bucket", o.lakeDir, err)
+	}
 	stagedDir := filepath.Join(o.lakeDir, locallake.StagedDir)
 	engine, err := analytics.OpenDuckDB(ctx, stagedDir)
 	if err != nil {
@@ -191,7 +176,7 @@ func openEngine(ctx context.Context, o queryOptions, stderr io.Writer) (analytic
 // DuckDB cannot fetch its S3 extension here, and opens DuckDB over the copy.
 func openBucket(ctx context.Context, o queryOptions, stderr io.Writer) (analytics.Engine, analytics.Header, func(), error) {
 	noCleanup := func() {}
-	cfg, err := loadAWSConfig(ctx)
+	cfg, err := loadAWSConfig(ctx, o.endpointURL)
 	if err != nil {
 		return nil, analytics.Header{}, noCleanup, err
 	}
@@ -241,12 +226,9 @@ func runQueries(ctx context.Context, engine analytics.Engine, header analytics.H
 }
 
 // loadAWSConfig reads the SDK configuration: region, credentials and AWS_ENDPOINT_URL_*.
-func loadAWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return cfg, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return cfg, nil
+// With endpointURL set it never consults the instance metadata service.
+func loadAWSConfig(ctx context.Context, endpointURL string) (aws.Config, error) {
+	return awsstore.LoadConfig(ctx, endpointURL)
 }
 
 // newS3Client returns an S3 client, sent to endpointURL with path-style addressing when it

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -116,12 +115,9 @@ type Clients struct {
 // builds the clients. endpointURL, when set, sends every client to that one endpoint, as
 // LocalStack serves all services on one port.
 func Load(ctx context.Context, endpointURL string, s3PathStyle bool) (aws.Config, Clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := LoadConfig(ctx, endpointURL)
 	if err != nil {
-		return cfg, Clients{}, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if endpointURL != "" {
-		cfg.BaseEndpoint = aws.String(endpointURL)
+		return cfg, Clients{}, err
 	}
 
 	clients := Clients{

@@ -69,6 +69,18 @@ func Open(dir string) (*Lake, error) {
 	return &Lake{Dir: dir, db: db}, nil
 }
 
+// ErrNoLake is returned by OpenExisting for a folder that holds no lake.
+var ErrNoLake = errors.New("no lake here")
+
+// OpenExisting opens a lake that an earlier ingest or watch created, and fails with
+// ErrNoLake instead of creating an empty one, so that a mistyped --lake is reported.
+func OpenExisting(dir string) (*Lake, error) {
+	if _, err := os.Stat(filepath.Join(dir, DatabaseFile)); err != nil {
+		return nil, fmt.Errorf("open lake %q: %w (no %s): run otlake ingest or otlake watch first, or pass --lake", dir, ErrNoLake, DatabaseFile)
+	}
+	return Open(dir)
+}
+
 // Close closes the database.
 func (l *Lake) Close() error { return l.db.Close() }
 

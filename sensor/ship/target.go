@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -41,7 +42,14 @@ func ParseTarget(ctx context.Context, raw string) (Target, error) {
 		if u.Host == "" {
 			return nil, fmt.Errorf("parse target %q: missing bucket, want s3://BUCKET[/prefix]", raw)
 		}
-		cfg, err := config.LoadDefaultConfig(ctx)
+		// With an emulator's endpoint in the environment, never ask the EC2 instance metadata
+		// service for credentials or a region: a laptop has none and the request would leave
+		// the machine.
+		var opts []func(*config.LoadOptions) error
+		if os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != "" {
+			opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+		}
+		cfg, err := config.LoadDefaultConfig(ctx, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("load AWS configuration: %w", err)
 		}
