@@ -29,16 +29,18 @@ func Dir(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("get working directory: %v", err)
 	}
+	// The last candidate is the one beside the checkout root, which the message names.
+	searched := ""
 	for dir := wd; ; dir = filepath.Dir(dir) {
-		candidate := filepath.Join(dir, "..", "shared", "corpus")
-		if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-			return candidate
+		searched = filepath.Join(dir, "..", "shared", "corpus")
+		if st, err := os.Stat(searched); err == nil && st.IsDir() {
+			return searched
 		}
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || dir == filepath.Dir(dir) {
 			break
 		}
 	}
-	return requireDir(t, filepath.Join(wd, "shared-corpus-not-found"))
+	return requireDir(t, filepath.Clean(searched))
 }
 
 func requireDir(t testing.TB, dir string) string {
