@@ -104,9 +104,9 @@ func buildImpact(batch []detection.Detection, techniques []Technique) Impact {
 	// description: the worst effect first.
 	switch {
 	case impact.LossOfSafety:
-		impact.Description = "A write outside a configured safe range reached the process: safety functions may no longer protect it, and control was manipulated."
+		impact.Description = "A write outside a configured safe range was sent to the process. Unless the device rejected it, safety functions may no longer protect the process and control was manipulated."
 	case impact.ManipulationOfControl:
-		impact.Description = "Unauthorized writes changed values in the controlled process: control was manipulated."
+		impact.Description = "Unauthorized write requests reached the controlled process. Unless the device rejected them, control was manipulated."
 	case len(impact.Techniques) > 0:
 		impact.Description = "Detections name impact techniques, but no write to the process was seen."
 	default:
