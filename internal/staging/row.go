@@ -1,35 +1,38 @@
 package staging
 
 import (
+	"net/netip"
 	"time"
+	"unsafe"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
 // Row is one row of staged_telemetry. The parquet tags are the table's schema: column names,
-// OPTIONAL for values a record may lack, and millisecond UTC timestamps.
+// OPTIONAL for values a record may lack, and millisecond UTC timestamps. The encoder writes
+// every column PLAIN, whatever encoding a tag might ask for.
 type Row struct {
 	EventTime       time.Time  `parquet:"event_time,timestamp(millisecond)"`
 	IngestTime      *time.Time `parquet:"ingest_time,optional,timestamp(millisecond)"`
 	TimeAssumedUTC  bool       `parquet:"time_assumed_utc"`
-	Format          string     `parquet:"format,dict"`
-	HostIdentifier  string     `parquet:"host_identifier,optional,dict"`
-	EventType       string     `parquet:"event_type,optional,dict"`
-	Rule            string     `parquet:"rule,optional,dict"`
-	Severity        string     `parquet:"severity,optional,dict"`
+	Format          string     `parquet:"format"`
+	HostIdentifier  string     `parquet:"host_identifier,optional"`
+	EventType       string     `parquet:"event_type,optional"`
+	Rule            string     `parquet:"rule,optional"`
+	Severity        string     `parquet:"severity,optional"`
 	SrcIP           string     `parquet:"src_ip,optional"`
 	DstIP           string     `parquet:"dst_ip,optional"`
 	SrcPort         *int32     `parquet:"src_port,optional"`
 	DstPort         *int32     `parquet:"dst_port,optional"`
-	Protocol        string     `parquet:"protocol,optional,dict"`
-	Action          string     `parquet:"action,optional,dict"`
+	Protocol        string     `parquet:"protocol,optional"`
+	Action          string     `parquet:"action,optional"`
 	FlowID          string     `parquet:"flow_id,optional"`
-	LogPrefix       string     `parquet:"log_prefix,optional,dict"`
-	InInterface     string     `parquet:"in_interface,optional,dict"`
-	OutInterface    string     `parquet:"out_interface,optional,dict"`
+	LogPrefix       string     `parquet:"log_prefix,optional"`
+	InInterface     string     `parquet:"in_interface,optional"`
+	OutInterface    string     `parquet:"out_interface,optional"`
 	SignatureID     *int64     `parquet:"signature_id,optional"`
-	Signature       string     `parquet:"signature,optional,dict"`
-	Category        string     `parquet:"category,optional,dict"`
+	Signature       string     `parquet:"signature,optional"`
+	Category        string     `parquet:"category,optional"`
 	AlertSeverity   *int32     `parquet:"alert_severity,optional"`
 	Techniques      []string   `parquet:"techniques,optional,list"`
 	ModbusUnitID    *int32     `parquet:"modbus_unit_id,optional"`
@@ -38,7 +41,7 @@ type Row struct {
 	ModbusException *int32     `parquet:"modbus_exception,optional"`
 	AlertCount      *int32     `parquet:"alert_count,optional"`
 	Message         string     `parquet:"message,optional"`
-	RawKey          string     `parquet:"raw_key,dict"`
+	RawKey          string     `parquet:"raw_key"`
 	RawLine         int32      `parquet:"raw_line"`
 	Raw             string     `parquet:"raw"`
 }
@@ -50,7 +53,16 @@ const optionalInts = 8
 // FromRecord builds the row of a record read from line of the raw object rawKey. The row
 // shares the record's strings.
 func FromRecord(rec *telemetry.Record, rawKey string, line int) Row {
-	row := Row{
+	var row Row
+	fillRow(&row, rec, rawKey, line, &intSlab{}, nil)
+	return row
+}
+
+// fillRow sets row from rec, taking the optional integers from ints. With addrs nil, the
+// addresses become new strings. Otherwise they are formatted into *addrs and share its bytes,
+// which lets a caller that copies the row at once allocate nothing.
+func fillRow(row *Row, rec *telemetry.Record, rawKey string, line int, ints *intSlab, addrs *[]byte) {
+	*row = Row{
 		EventTime:      rec.EventTime.UTC(),
 		IngestTime:     rec.IngestTime,
 		TimeAssumedUTC: rec.TimeAssumedUTC,
@@ -64,15 +76,10 @@ func FromRecord(rec *telemetry.Record, rawKey string, line int) Row {
 		RawLine:        int32(line),
 		Raw:            rec.Raw,
 	}
-	ints := intSlab{}
 
 	// src_ip, dst_ip: canonical text form, NULL when the record has no address.
-	if rec.SrcIP.IsValid() {
-		row.SrcIP = rec.SrcIP.String()
-	}
-	if rec.DstIP.IsValid() {
-		row.DstIP = rec.DstIP.String()
-	}
+	row.SrcIP = addrText(rec.SrcIP, addrs)
+	row.DstIP = addrText(rec.DstIP, addrs)
 	row.SrcPort = ints.port(rec.SrcPort)
 	row.DstPort = ints.port(rec.DstPort)
 
@@ -109,7 +116,22 @@ func FromRecord(rec *telemetry.Record, rawKey string, line int) Row {
 		row.ModbusAddress = ints.ptr(m.Address)
 		row.ModbusException = ints.ptr(m.Exception)
 	}
-	return row
+}
+
+// addrText returns the canonical text form of addr, "" for the zero Addr. With scratch set,
+// the text is appended to *scratch and the string shares those bytes.
+func addrText(addr netip.Addr, scratch *[]byte) string {
+	if !addr.IsValid() {
+		return ""
+	}
+	if scratch == nil {
+		return addr.String()
+	}
+
+	start := len(*scratch)
+	*scratch = addr.AppendTo(*scratch)
+	text := (*scratch)[start:]
+	return unsafe.String(&text[0], len(text))
 }
 
 // intSlab hands out pointers into one lazily allocated array.

@@ -32,7 +32,14 @@ func compareRows(a, b *Row) int {
 // Encode sorts rows by event time and returns them as one snappy Parquet file.
 func Encode(rows []Row) ([]byte, error) {
 	SortRows(rows)
-	return encode(func(fn func([]Row) error) error { return fn(rows) })
+	return encode(func(fn func(*Row) error) error {
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // EncodeBuffer returns the buffer's rows, in event-time order, as one snappy Parquet file.
@@ -40,29 +47,25 @@ func EncodeBuffer(b *RowBuffer) ([]byte, error) {
 	return encode(b.each)
 }
 
-// encode writes the batches that each produces, already in order, to one Parquet file.
-func encode(each func(func([]Row) error) error) ([]byte, error) {
-	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[Row](&buf,
-		parquet.Compression(fastSnappy{}),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.CreatedBy("otlake", "1", ""),
-	)
+// encode writes the rows that each produces, already in order, to one Parquet file.
+func encode(each func(func(*Row) error) error) ([]byte, error) {
+	enc, err := newFileEncoder()
+	if err != nil {
+		return nil, err
+	}
+
 	written := 0
-	err := each(func(rows []Row) error {
-		if _, err := w.Write(rows); err != nil {
-			return fmt.Errorf("encode parquet rows %d-%d: %w", written, written+len(rows), err)
+	err = each(func(row *Row) error {
+		if err := enc.writeRow(row); err != nil {
+			return fmt.Errorf("encode parquet row %d: %w", written, err)
 		}
-		written += len(rows)
+		written++
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("encode parquet footer: %w", err)
-	}
-	return buf.Bytes(), nil
+	return enc.finish()
 }
 
 // Decode reads a staged Parquet file back into rows. Times are returned in UTC.
@@ -80,6 +83,3 @@ func Decode(data []byte) ([]Row, error) {
 	}
 	return rows, nil
 }
-
-// Ensure the schema derived from Row compiles at init rather than on the first object.
-var _ = parquet.SchemaOf(Row{})

@@ -229,9 +229,9 @@ func TestRowBufferOrder(t *testing.T) {
 		name    string
 		offsets []int // seconds after base, in arrival order
 	}{
-		{"in order across chunks", seq(chunkRows + 10)},
+		{"in order across blocks", seq(3 * arenaChunkBytes / 40)},
 		{"one late row", append(seq(20), 5)},
-		{"reversed", reversed(seq(chunkRows + 3))},
+		{"reversed", reversed(seq(10_003))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,360 @@
+package staging
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// pageValueBytes bounds the PLAIN-encoded values of one data page before compression. Readers
+// decompress one page at a time, and 256 KiB is also parquet-go's default page buffer size.
+const pageValueBytes = 256 << 10
+
+// levelEncoder collects the definition or repetition levels of one page and encodes them in
+// Parquet's RLE/bit-packing hybrid. A page whose levels are all the same, as in a column that is
+// never or always NULL, takes one RLE run. Any other page takes one bit-packed run.
+type levelEncoder struct {
+	levels []byte // one level per byte until the page is encoded
+	buf    []byte
+}
+
+func (l *levelEncoder) add(level byte) {
+	l.levels = append(l.levels, level)
+}
+
+// encode returns the page's levels packed at the given bit width (1 or 2). The bytes stay
+// valid until the next encode.
+func (l *levelEncoder) encode(width uint) []byte {
+	l.buf = l.buf[:0]
+	if len(l.levels) == 0 {
+		return l.buf
+	}
+
+	// One RLE run: a ULEB128 header (count << 1) and the level in one byte.
+	if allEqual(l.levels) {
+		l.buf = binary.AppendUvarint(l.buf, uint64(len(l.levels))<<1)
+		return append(l.buf, l.levels[0])
+	}
+
+	// One bit-packed run: a ULEB128 header ((groups of 8 levels) << 1 | 1), then the levels
+	// packed least significant bit first, the last group padded with zeros.
+	groups := (len(l.levels) + 7) / 8
+	l.buf = binary.AppendUvarint(l.buf, uint64(groups)<<1|1)
+	start := len(l.buf)
+	l.buf = append(l.buf, make([]byte, groups*int(width))...)
+	packed := l.buf[start:]
+	for i, level := range l.levels {
+		bit := uint(i) * width
+		packed[bit/8] |= level << (bit % 8)
+	}
+	return l.buf
+}
+
+func (l *levelEncoder) reset() {
+	l.levels = l.levels[:0]
+}
+
+func allEqual(b []byte) bool {
+	for _, v := range b[1:] {
+		if v != b[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// column accumulates one leaf column of the current row group as snappy-compressed DATA_PAGE_V2
+// pages with PLAIN values. maxDef is 0 for REQUIRED, 1 for OPTIONAL and 2 for the elements of
+// the OPTIONAL list. Only the list has repetition levels.
+type column struct {
+	path     []string
+	typ      format.Type
+	maxDef   byte
+	repeated bool
+
+	// The page being filled.
+	def, rep   levelEncoder
+	values     []byte
+	boolBits   int // booleans written to values, which packs them 8 to a byte
+	pageRows   int
+	pageLevels int
+	pageNulls  int
+
+	// The row group's finished pages and what its column chunk metadata reports.
+	pages        []byte
+	uncompressed int64
+	levels       int64
+	nulls        int64
+	stats        columnStats
+
+	compressed []byte // scratch for snappy output
+	err        error  // the first failed page, reported by writeChunk
+}
+
+// columnStats tracks the minimum and maximum non-null value in the Parquet type-defined
+// order: signed for integers, bytewise for strings, false before true for booleans.
+type columnStats struct {
+	set              bool
+	minInt, maxInt   int64
+	minText, maxText string
+}
+
+func (s *columnStats) addInt(v int64) {
+	if !s.set {
+		s.set, s.minInt, s.maxInt = true, v, v
+		return
+	}
+	s.minInt = min(s.minInt, v)
+	s.maxInt = max(s.maxInt, v)
+}
+
+func (s *columnStats) addText(v string) {
+	if !s.set {
+		s.set, s.minText, s.maxText = true, v, v
+		return
+	}
+	if v < s.minText {
+		s.minText = v
+	} else if v > s.maxText {
+		s.maxText = v
+	}
+}
+
+// int64Value appends a non-null INT64 to the current row.
+func (c *column) int64Value(v int64) {
+	c.present()
+	c.values = binary.LittleEndian.AppendUint64(c.values, uint64(v))
+	c.stats.addInt(v)
+	c.endRow()
+}
+
+// int32Value appends a non-null INT32.
+func (c *column) int32Value(v int32) {
+	c.present()
+	c.values = binary.LittleEndian.AppendUint32(c.values, uint32(v))
+	c.stats.addInt(int64(v))
+	c.endRow()
+}
+
+// boolValue appends a non-null BOOLEAN, bit-packed least significant bit first.
+func (c *column) boolValue(v bool) {
+	c.present()
+	if c.boolBits%8 == 0 {
+		c.values = append(c.values, 0)
+	}
+	var bit int64
+	if v {
+		c.values[len(c.values)-1] |= 1 << (c.boolBits % 8)
+		bit = 1
+	}
+	c.boolBits++
+	c.stats.addInt(bit)
+	c.endRow()
+}
+
+// textValue appends a non-null BYTE_ARRAY: a 4-byte little-endian length, then the bytes.
+func (c *column) textValue(v string) {
+	c.present()
+	c.appendText(v)
+	c.endRow()
+}
+
+func (c *column) appendText(v string) {
+	c.values = binary.LittleEndian.AppendUint32(c.values, uint32(len(v)))
+	c.values = append(c.values, v...)
+	c.stats.addText(v)
+}
+
+// null appends a NULL to the current row.
+func (c *column) null() {
+	c.def.add(0)
+	if c.repeated {
+		c.rep.add(0)
+	}
+	c.pageLevels++
+	c.pageNulls++
+	c.endRow()
+}
+
+// optionalText appends v, or NULL for the empty string as the row's OPTIONAL strings have it.
+func (c *column) optionalText(v string) {
+	if v == "" {
+		c.null()
+		return
+	}
+	c.textValue(v)
+}
+
+func (c *column) optionalInt32(p *int32) {
+	if p == nil {
+		c.null()
+		return
+	}
+	c.int32Value(*p)
+}
+
+func (c *column) optionalInt64(p *int64) {
+	if p == nil {
+		c.null()
+		return
+	}
+	c.int64Value(*p)
+}
+
+// textList appends one row of the list column. A nil slice is NULL, and an empty one is an
+// empty list: one level entry without a value. Otherwise each element is a value, the first
+// with repetition level 0 and the rest with 1.
+func (c *column) textList(values []string) {
+	if values == nil {
+		c.null()
+		return
+	}
+	if len(values) == 0 {
+		c.def.add(c.maxDef - 1)
+		c.rep.add(0)
+		c.pageLevels++
+		c.pageNulls++
+		c.endRow()
+		return
+	}
+
+	for i, v := range values {
+		c.def.add(c.maxDef)
+		c.rep.add(min(byte(i), 1))
+		c.pageLevels++
+		c.appendText(v)
+	}
+	c.endRow()
+}
+
+// present records the levels of a non-null scalar value.
+func (c *column) present() {
+	if c.maxDef > 0 {
+		c.def.add(c.maxDef)
+	}
+	if c.repeated {
+		c.rep.add(0)
+	}
+	c.pageLevels++
+}
+
+// endRow closes the current row. A page ends only between rows, as DATA_PAGE_V2 requires.
+func (c *column) endRow() {
+	c.pageRows++
+	if len(c.values) >= pageValueBytes && c.err == nil {
+		c.err = c.flushPage()
+	}
+}
+
+// flushPage compresses the current page and appends it, header first, to the chunk's pages.
+func (c *column) flushPage() error {
+	if c.pageRows == 0 {
+		return nil
+	}
+
+	// Levels stay uncompressed in a DATA_PAGE_V2, and only the values are compressed.
+	var rep, def []byte
+	if c.repeated {
+		rep = c.rep.encode(1)
+	}
+	if c.maxDef > 0 {
+		def = c.def.encode(uint(bits.Len8(c.maxDef)))
+	}
+	c.compressed, _ = fastSnappy{}.Encode(c.compressed, c.values)
+
+	header := format.PageHeader{
+		Type:                 format.DataPageV2,
+		UncompressedPageSize: int32(len(rep) + len(def) + len(c.values)),
+		CompressedPageSize:   int32(len(rep) + len(def) + len(c.compressed)),
+		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
+			NumValues:                  int32(c.pageLevels),
+			NumNulls:                   int32(c.pageNulls),
+			NumRows:                    int32(c.pageRows),
+			Encoding:                   format.Plain,
+			DefinitionLevelsByteLength: int32(len(def)),
+			RepetitionLevelsByteLength: int32(len(rep)),
+			IsCompressed:               thrift.New(true),
+		}),
+	}
+	encodedHeader, err := thrift.Marshal(new(thrift.CompactProtocol), &header)
+	if err != nil {
+		return fmt.Errorf("encode page header of column %s: %w", strings.Join(c.path, "."), err)
+	}
+
+	c.pages = append(c.pages, encodedHeader...)
+	c.pages = append(c.pages, rep...)
+	c.pages = append(c.pages, def...)
+	c.pages = append(c.pages, c.compressed...)
+	c.uncompressed += int64(len(encodedHeader)) + int64(header.UncompressedPageSize)
+	c.levels += int64(c.pageLevels)
+	c.nulls += int64(c.pageNulls)
+
+	c.def.reset()
+	c.rep.reset()
+	c.values = c.values[:0]
+	c.boolBits, c.pageRows, c.pageLevels, c.pageNulls = 0, 0, 0, 0
+	return nil
+}
+
+// writeChunk flushes the last page, appends the column chunk to the file being written to out
+// and returns the chunk's metadata.
+func (c *column) writeChunk(out *bytes.Buffer) (format.ColumnChunk, error) {
+	if c.err == nil {
+		c.err = c.flushPage()
+	}
+	if c.err != nil {
+		return format.ColumnChunk{}, c.err
+	}
+
+	encodings := []format.Encoding{format.Plain}
+	if c.maxDef > 0 {
+		encodings = append(encodings, format.RLE)
+	}
+	meta := format.ColumnMetaData{
+		Type:                  c.typ,
+		Encoding:              encodings,
+		PathInSchema:          c.path,
+		Codec:                 format.Snappy,
+		NumValues:             c.levels,
+		TotalUncompressedSize: c.uncompressed,
+		TotalCompressedSize:   int64(len(c.pages)),
+		DataPageOffset:        int64(out.Len()),
+		Statistics:            c.statistics(),
+	}
+	out.Write(c.pages)
+
+	c.pages = c.pages[:0]
+	c.uncompressed, c.levels, c.nulls = 0, 0, 0
+	c.stats = columnStats{}
+	return format.ColumnChunk{FileOffset: meta.DataPageOffset, MetaData: meta}, nil
+}
+
+// statistics encodes the chunk's null count and bounds as PLAIN values, the form min_value and
+// max_value take.
+func (c *column) statistics() format.Statistics {
+	stats := format.Statistics{NullCount: c.nulls}
+	if !c.stats.set {
+		return stats
+	}
+
+	switch c.typ {
+	case format.Int64:
+		stats.MinValue = binary.LittleEndian.AppendUint64(nil, uint64(c.stats.minInt))
+		stats.MaxValue = binary.LittleEndian.AppendUint64(nil, uint64(c.stats.maxInt))
+	case format.Int32:
+		stats.MinValue = binary.LittleEndian.AppendUint32(nil, uint32(int32(c.stats.minInt)))
+		stats.MaxValue = binary.LittleEndian.AppendUint32(nil, uint32(int32(c.stats.maxInt)))
+	case format.Boolean:
+		stats.MinValue = []byte{byte(c.stats.minInt)}
+		stats.MaxValue = []byte{byte(c.stats.maxInt)}
+	case format.ByteArray:
+		stats.MinValue = []byte(c.stats.minText)
+		stats.MaxValue = []byte(c.stats.maxText)
+	}
+	return stats
+}

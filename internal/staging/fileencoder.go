@@ -1,0 +1,267 @@
+package staging
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// parquetMagic starts and ends every Parquet file.
+const parquetMagic = "PAR1"
+
+// leafNames lists the leaf columns of staged_telemetry in schema order, as rowColumns writes
+// them. loadLayout checks it against the schema parquet-go derives from Row's tags.
+var leafNames = []string{
+	"event_time", "ingest_time", "time_assumed_utc", "format", "host_identifier", "event_type",
+	"rule", "severity", "src_ip", "dst_ip", "src_port", "dst_port", "protocol", "action",
+	"flow_id", "log_prefix", "in_interface", "out_interface", "signature_id", "signature",
+	"category", "alert_severity", "techniques.list.element", "modbus_unit_id",
+	"modbus_function", "modbus_address", "modbus_exception", "alert_count", "message",
+	"raw_key", "raw_line", "raw",
+}
+
+// fileLayout is the part of the file format that every staged file shares: the footer's
+// schema and each leaf column's type and levels.
+type fileLayout struct {
+	version      int32
+	createdBy    string
+	schema       []format.SchemaElement
+	columnOrders []format.ColumnOrder
+	leaves       []column // path, type and levels only
+}
+
+// layout derives the file layout once. Row's parquet tags stay the one definition of the
+// schema: the layout is read back from an empty file that parquet-go writes for Row.
+var layout = sync.OnceValues(loadLayout)
+
+func loadLayout() (*fileLayout, error) {
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[Row](&buf,
+		parquet.Compression(fastSnappy{}),
+		parquet.CreatedBy("otlake", "1", ""),
+	)
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("derive staged schema: %w", err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return nil, fmt.Errorf("derive staged schema: %w", err)
+	}
+
+	md := f.Metadata()
+	l := &fileLayout{
+		version:      md.Version,
+		createdBy:    md.CreatedBy,
+		schema:       md.Schema,
+		columnOrders: md.ColumnOrders,
+	}
+
+	// leaves: rowColumns writes the fields in leafNames order, so the schema must match it.
+	var names []string
+	for _, path := range f.Schema().Columns() {
+		leaf, _ := f.Schema().Lookup(path...)
+		names = append(names, strings.Join(path, "."))
+		l.leaves = append(l.leaves, column{
+			path:     path,
+			typ:      format.Type(leaf.Node.Type().Kind()),
+			maxDef:   byte(leaf.MaxDefinitionLevel),
+			repeated: leaf.MaxRepetitionLevel > 0,
+		})
+	}
+	if !slices.Equal(names, leafNames) {
+		return nil, fmt.Errorf("derive staged schema: Row has columns %v, the encoder writes %v", names, leafNames)
+	}
+	return l, nil
+}
+
+// rowColumns holds the leaf columns of staged_telemetry.
+type rowColumns struct {
+	eventTime, ingestTime, timeAssumedUTC, format, hostIdentifier, eventType, rule, severity column
+	srcIP, dstIP, srcPort, dstPort, protocol, action, flowID, logPrefix, inInterface         column
+	outInterface, signatureID, signature, category, alertSeverity, techniques                column
+	modbusUnitID, modbusFunction, modbusAddress, modbusException, alertCount, message        column
+	rawKey, rawLine, raw                                                                     column
+}
+
+// inSchemaOrder returns the columns in the order of leafNames.
+func (rc *rowColumns) inSchemaOrder() []*column {
+	return []*column{
+		&rc.eventTime, &rc.ingestTime, &rc.timeAssumedUTC, &rc.format, &rc.hostIdentifier, &rc.eventType,
+		&rc.rule, &rc.severity, &rc.srcIP, &rc.dstIP, &rc.srcPort, &rc.dstPort, &rc.protocol, &rc.action,
+		&rc.flowID, &rc.logPrefix, &rc.inInterface, &rc.outInterface, &rc.signatureID, &rc.signature,
+		&rc.category, &rc.alertSeverity, &rc.techniques, &rc.modbusUnitID,
+		&rc.modbusFunction, &rc.modbusAddress, &rc.modbusException, &rc.alertCount, &rc.message,
+		&rc.rawKey, &rc.rawLine, &rc.raw,
+	}
+}
+
+// writeRow appends one row to every column. Empty optional strings and empty lists are NULL,
+// as parquet-go writes them for Row's optional tags.
+func (rc *rowColumns) writeRow(r *Row) {
+	rc.eventTime.int64Value(r.EventTime.UnixMilli())
+	if r.IngestTime != nil {
+		rc.ingestTime.int64Value(r.IngestTime.UnixMilli())
+	} else {
+		rc.ingestTime.null()
+	}
+	rc.timeAssumedUTC.boolValue(r.TimeAssumedUTC)
+	rc.format.textValue(r.Format)
+	rc.hostIdentifier.optionalText(r.HostIdentifier)
+	rc.eventType.optionalText(r.EventType)
+	rc.rule.optionalText(r.Rule)
+	rc.severity.optionalText(r.Severity)
+	rc.srcIP.optionalText(r.SrcIP)
+	rc.dstIP.optionalText(r.DstIP)
+	rc.srcPort.optionalInt32(r.SrcPort)
+	rc.dstPort.optionalInt32(r.DstPort)
+	rc.protocol.optionalText(r.Protocol)
+	rc.action.optionalText(r.Action)
+	rc.flowID.optionalText(r.FlowID)
+	rc.logPrefix.optionalText(r.LogPrefix)
+	rc.inInterface.optionalText(r.InInterface)
+	rc.outInterface.optionalText(r.OutInterface)
+	rc.signatureID.optionalInt64(r.SignatureID)
+	rc.signature.optionalText(r.Signature)
+	rc.category.optionalText(r.Category)
+	rc.alertSeverity.optionalInt32(r.AlertSeverity)
+	rc.techniques.textList(r.Techniques)
+	rc.modbusUnitID.optionalInt32(r.ModbusUnitID)
+	rc.modbusFunction.optionalInt32(r.ModbusFunction)
+	rc.modbusAddress.optionalInt32(r.ModbusAddress)
+	rc.modbusException.optionalInt32(r.ModbusException)
+	rc.alertCount.optionalInt32(r.AlertCount)
+	rc.message.optionalText(r.Message)
+	rc.rawKey.textValue(r.RawKey)
+	rc.rawLine.int32Value(r.RawLine)
+	rc.raw.textValue(r.Raw)
+}
+
+// fileEncoder writes rows, already in order, as one Parquet file: row groups of up to
+// rowGroupRows rows, each column chunk made of snappy DATA_PAGE_V2 pages of PLAIN values, and
+// chunk statistics in the footer. Writing the fixed schema directly skips the reflection and
+// dictionary hashing that parquet-go's GenericWriter spends on every value.
+type fileEncoder struct {
+	layout    *fileLayout
+	cols      rowColumns
+	order     []*column
+	out       bytes.Buffer
+	groups    []format.RowGroup
+	groupRows int
+	rows      int64
+}
+
+// maxIdleEncoderBytes bounds the buffers that an idle encoder keeps for the next file. The
+// encoder of a typical 50 MB object holds about 40 MiB; one of an unusually large object is
+// dropped instead of being kept.
+const maxIdleEncoderBytes = 128 << 20
+
+// idleEncoder keeps the buffers of the last finished encoder, so that encoding one object after
+// another does not grow every column's buffers from nothing each time. A sync.Pool would lose
+// them, because several garbage collections run while one object is parsed.
+var idleEncoder atomic.Pointer[fileEncoder]
+
+func newFileEncoder() (*fileEncoder, error) {
+	if e := idleEncoder.Swap(nil); e != nil {
+		e.out.WriteString(parquetMagic)
+		return e, nil
+	}
+
+	l, err := layout()
+	if err != nil {
+		return nil, err
+	}
+
+	e := &fileEncoder{layout: l}
+	e.order = e.cols.inSchemaOrder()
+	for i, c := range e.order {
+		*c = l.leaves[i]
+	}
+	e.out.WriteString(parquetMagic)
+	return e, nil
+}
+
+// writeRow appends a row, starting a new row group every rowGroupRows rows.
+func (e *fileEncoder) writeRow(row *Row) error {
+	e.cols.writeRow(row)
+	e.groupRows++
+	if e.groupRows == rowGroupRows {
+		return e.flushRowGroup()
+	}
+	return nil
+}
+
+// flushRowGroup writes the buffered column chunks one after the other, as a row group.
+func (e *fileEncoder) flushRowGroup() error {
+	group := format.RowGroup{
+		NumRows:    int64(e.groupRows),
+		FileOffset: int64(e.out.Len()),
+		Ordinal:    int16(len(e.groups)),
+	}
+	for _, c := range e.order {
+		chunk, err := c.writeChunk(&e.out)
+		if err != nil {
+			return fmt.Errorf("encode row group %d: %w", len(e.groups), err)
+		}
+		group.Columns = append(group.Columns, chunk)
+		group.TotalByteSize += chunk.MetaData.TotalUncompressedSize
+		group.TotalCompressedSize += chunk.MetaData.TotalCompressedSize
+	}
+
+	e.groups = append(e.groups, group)
+	e.rows += int64(e.groupRows)
+	e.groupRows = 0
+	return nil
+}
+
+// finish writes the last row group and the footer, and returns the file. The encoder must not
+// be used afterwards.
+func (e *fileEncoder) finish() ([]byte, error) {
+	if e.groupRows > 0 {
+		if err := e.flushRowGroup(); err != nil {
+			return nil, err
+		}
+	}
+
+	md := format.FileMetaData{
+		Version:      e.layout.version,
+		Schema:       e.layout.schema,
+		NumRows:      e.rows,
+		RowGroups:    e.groups,
+		CreatedBy:    e.layout.createdBy,
+		ColumnOrders: e.layout.columnOrders,
+	}
+	footer, err := thrift.Marshal(new(thrift.CompactProtocol), &md)
+	if err != nil {
+		return nil, fmt.Errorf("encode parquet footer: %w", err)
+	}
+
+	e.out.Write(footer)
+	e.out.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(footer))))
+	e.out.WriteString(parquetMagic)
+	file := bytes.Clone(e.out.Bytes())
+
+	e.release()
+	return file, nil
+}
+
+// release empties the encoder and keeps it for the next file unless its buffers are too large.
+func (e *fileEncoder) release() {
+	e.out.Reset()
+	e.groups, e.groupRows, e.rows = nil, 0, 0
+
+	held := e.out.Cap()
+	for _, c := range e.order {
+		held += cap(c.values) + cap(c.pages) + cap(c.compressed) + cap(c.def.buf) + cap(c.def.levels) + cap(c.rep.buf) + cap(c.rep.levels)
+	}
+	if held <= maxIdleEncoderBytes {
+		idleEncoder.Store(e)
+	}
+}

@@ -1,0 +1,266 @@
+package staging
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otlake/cloud-telemetry-lake/internal/corpustest"
+	"github.com/otlake/cloud-telemetry-lake/internal/formats"
+	"github.com/otlake/cloud-telemetry-lake/internal/synth"
+)
+
+// referenceEncode writes rows, in the order given, through parquet-go's reflective
+// GenericWriter, the encoder that the direct encoder replaced.
+func referenceEncode(t *testing.T, rows []Row) []byte {
+	t.Helper()
+
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[Row](&buf,
+		parquet.Compression(fastSnappy{}),
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
+	)
+	_, err := w.Write(rows)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return buf.Bytes()
+}
+
+// directEncode writes rows, in the order given, through fileEncoder.
+func directEncode(t *testing.T, rows []Row) []byte {
+	t.Helper()
+
+	enc, err := newFileEncoder()
+	require.NoError(t, err)
+	for i := range rows {
+		require.NoError(t, enc.writeRow(&rows[i]))
+	}
+	data, err := enc.finish()
+	require.NoError(t, err)
+	return data
+}
+
+// parsedRows parses lines as the parser does and returns their rows; lines that do not parse
+// are left out.
+func parsedRows(lines []string) []Row {
+	ctx := formats.Context{ObjectDate: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)}
+	var rows []Row
+	for i, line := range lines {
+		rec, err := formats.Parse([]byte(line), ctx)
+		if err != nil {
+			continue
+		}
+		rows = append(rows, FromRecord(&rec, "source=x/date=2026-05-20/a.json.gz", i+1))
+	}
+	return rows
+}
+
+func corpusRows(t *testing.T) []Row {
+	var lines []string
+	for _, name := range []string{"iptables", "eve"} {
+		for _, c := range corpustest.Cases(t, name) {
+			var s string
+			if c.Input != nil && c.Input[0] == '"' {
+				s = c.InputString(t)
+			} else {
+				s = string(c.Input)
+			}
+			lines = append(lines, s)
+		}
+	}
+	return parsedRows(lines)
+}
+
+// edgeRows covers values the generated lines never hold: extreme integers and times, an empty
+// technique list, empty required strings and text that is not ASCII.
+func edgeRows() []Row {
+	minInt, maxInt, zero := int32(math.MinInt32), int32(math.MaxInt32), int32(0)
+	minSID, maxSID := int64(math.MinInt64), int64(math.MaxInt64)
+	before1970 := time.Date(1969, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+	return []Row{
+		{EventTime: before1970, IngestTime: &before1970, TimeAssumedUTC: true, Techniques: []string{}},
+		{
+			EventTime: time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC), Format: "eve",
+			HostIdentifier: "hôte-ü", SrcPort: &minInt, DstPort: &maxInt, AlertSeverity: &zero,
+			SignatureID: &minSID, Techniques: []string{"T0855", "", "T0836"}, Message: "ünïcode \x00 nul",
+			RawKey: "k", RawLine: math.MaxInt32, Raw: strings.Repeat("x", 70_000),
+		},
+		{EventTime: time.Date(2262, 4, 11, 0, 0, 0, 0, time.UTC), SignatureID: &maxSID, Techniques: []string{"T0800"}},
+	}
+}
+
+// encoderCases are row sets that the direct encoder and the row buffer must store exactly as
+// parquet-go's GenericWriter does.
+var encoderCases = []struct {
+	name string
+	rows func(t *testing.T) []Row
+}{
+	{"generated mix", func(*testing.T) []Row {
+		return parsedRows(synth.New(7, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(3000))
+	}},
+	{"corpus lines", corpusRows},
+	{"edge values", func(*testing.T) []Row { return edgeRows() }},
+	{"two row groups and many pages", func(*testing.T) []Row {
+		rows := parsedRows(synth.New(9, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(500))
+		for len(rows) <= rowGroupRows {
+			rows = append(rows, rows[:min(len(rows), rowGroupRows+1-len(rows))]...)
+		}
+		return rows
+	}},
+	{"no rows", func(*testing.T) []Row { return nil }},
+}
+
+func TestFileEncoderMatchesGenericWriter(t *testing.T) {
+	for _, tt := range encoderCases {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := tt.rows(t)
+
+			want, err := Decode(referenceEncode(t, rows))
+			require.NoError(t, err)
+			got, err := Decode(directEncode(t, rows))
+			require.NoError(t, err)
+
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.Equal(t, want[i], got[i], "row %d", i)
+			}
+		})
+	}
+}
+
+func TestRowBufferMatchesGenericWriter(t *testing.T) {
+	for _, tt := range encoderCases {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := tt.rows(t)
+			var buf RowBuffer
+			for _, row := range slices.Backward(rows) {
+				buf.Add(row)
+			}
+			require.Equal(t, len(rows), buf.Len())
+
+			// The buffer got the rows in reverse, so this also checks its sort.
+			sorted := slices.Clone(rows)
+			SortRows(sorted)
+			want, err := Decode(referenceEncode(t, sorted))
+			require.NoError(t, err)
+			data, err := EncodeBuffer(&buf)
+			require.NoError(t, err)
+			got, err := Decode(data)
+			require.NoError(t, err)
+
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.Equal(t, want[i], got[i], "row %d", i)
+			}
+		})
+	}
+}
+
+func TestFileEncoderFooter(t *testing.T) {
+	rows := parsedRows(synth.New(11, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(2000))
+	SortRows(rows)
+	reference := openFooter(t, referenceEncode(t, rows))
+	direct := openFooter(t, directEncode(t, rows))
+
+	t.Run("schema and row counts", func(t *testing.T) {
+		assert.Equal(t, reference.Schema, direct.Schema)
+		assert.Equal(t, reference.NumRows, direct.NumRows)
+		require.Len(t, direct.RowGroups, 1)
+		assert.Equal(t, int64(len(rows)), direct.RowGroups[0].NumRows)
+	})
+
+	t.Run("column statistics", func(t *testing.T) {
+		for i, want := range reference.RowGroups[0].Columns {
+			got := direct.RowGroups[0].Columns[i].MetaData
+			name := strings.Join(got.PathInSchema, ".")
+			assert.Equal(t, want.MetaData.PathInSchema, got.PathInSchema)
+			assert.Equal(t, want.MetaData.Type, got.Type, name)
+			assert.Equal(t, want.MetaData.NumValues, got.NumValues, name)
+			assert.Equal(t, want.MetaData.Statistics.NullCount, got.Statistics.NullCount, name)
+			assert.Equal(t, want.MetaData.Statistics.MinValue, got.Statistics.MinValue, name)
+			assert.Equal(t, want.MetaData.Statistics.MaxValue, got.Statistics.MaxValue, name)
+			assert.Equal(t, format.Snappy, got.Codec, name)
+		}
+	})
+
+	t.Run("event time bounds are the first and last rows", func(t *testing.T) {
+		stats := direct.RowGroups[0].Columns[0].MetaData.Statistics
+		first := rows[0].EventTime.UnixMilli()
+		last := rows[len(rows)-1].EventTime.UnixMilli()
+		assert.Equal(t, first, int64(leUint64(stats.MinValue)))
+		assert.Equal(t, last, int64(leUint64(stats.MaxValue)))
+	})
+}
+
+func TestLevelEncoderRuns(t *testing.T) {
+	tests := []struct {
+		name   string
+		width  uint
+		levels []byte
+		want   []byte
+	}{
+		{"all equal is one RLE run", 1, []byte{1, 1, 1}, []byte{3 << 1, 1}},
+		{"long RLE run needs two header bytes", 2, bytes.Repeat([]byte{2}, 100), []byte{0xc8, 0x01, 2}},
+		{"mixed levels are bit-packed", 1, []byte{0, 1, 0, 1, 1}, []byte{1<<1 | 1, 0b11010}},
+		{"nine levels take two groups", 1, []byte{1, 0, 0, 0, 0, 0, 0, 0, 1}, []byte{2<<1 | 1, 0b1, 0b1}},
+		{"width two packs four per byte", 2, []byte{2, 0, 1, 2, 2}, []byte{1<<1 | 1, 0b10_01_00_10, 0b10}},
+		{"empty", 1, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var l levelEncoder
+			for _, v := range tt.levels {
+				l.add(v)
+			}
+			got := l.encode(tt.width)
+			if len(tt.want) == 0 {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func openFooter(t *testing.T, data []byte) *format.FileMetaData {
+	t.Helper()
+
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	return f.Metadata()
+}
+
+func leUint64(b []byte) uint64 {
+	var v uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+func TestAddRecordMatchesFromRecord(t *testing.T) {
+	lines := synth.New(13, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(2000)
+	ctx := formats.Context{ObjectDate: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)}
+
+	var fromRecord, addRecord RowBuffer
+	for i, line := range lines {
+		rec, err := formats.Parse([]byte(line), ctx)
+		require.NoError(t, err, "line %d", i+1)
+		fromRecord.Add(FromRecord(&rec, "source=x/date=2026-05-20/a.json.gz", i+1))
+		addRecord.AddRecord(&rec, "source=x/date=2026-05-20/a.json.gz", i+1)
+	}
+
+	want, err := EncodeBuffer(&fromRecord)
+	require.NoError(t, err)
+	got, err := EncodeBuffer(&addRecord)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}

@@ -1,0 +1,191 @@
+package staging
+
+import (
+	"encoding/binary"
+	"time"
+	"unsafe"
+)
+
+// A buffered row is stored as bytes, so that the garbage collector never scans it: a flags
+// word, the optional integers that are present, then each string as a ULEB128 length and its
+// bytes. The event time, raw key and line live in the row's rowRef instead.
+
+// Flags of a buffered row: which optional values are present.
+const (
+	hasIngestTime uint32 = 1 << iota
+	timeAssumedUTC
+	hasSrcPort
+	hasDstPort
+	hasSignatureID
+	hasAlertSeverity
+	hasModbusUnitID
+	hasModbusFunction
+	hasModbusAddress
+	hasModbusException
+	hasAlertCount
+	hasTechniques // a non-nil list, which may be empty
+)
+
+// optionalInt32s are the row's *int32 fields with their flags, in the order they are stored.
+var optionalInt32s = []struct {
+	flag  uint32
+	field func(*Row) **int32
+}{
+	{hasSrcPort, func(r *Row) **int32 { return &r.SrcPort }},
+	{hasDstPort, func(r *Row) **int32 { return &r.DstPort }},
+	{hasAlertSeverity, func(r *Row) **int32 { return &r.AlertSeverity }},
+	{hasModbusUnitID, func(r *Row) **int32 { return &r.ModbusUnitID }},
+	{hasModbusFunction, func(r *Row) **int32 { return &r.ModbusFunction }},
+	{hasModbusAddress, func(r *Row) **int32 { return &r.ModbusAddress }},
+	{hasModbusException, func(r *Row) **int32 { return &r.ModbusException }},
+	{hasAlertCount, func(r *Row) **int32 { return &r.AlertCount }},
+}
+
+// rowStrings returns pointers to the row's string fields, in the order they are stored.
+func rowStrings(r *Row) [16]*string {
+	return [16]*string{
+		&r.Format, &r.HostIdentifier, &r.EventType, &r.Rule, &r.Severity, &r.SrcIP, &r.DstIP,
+		&r.Protocol, &r.Action, &r.FlowID, &r.LogPrefix, &r.InInterface, &r.OutInterface,
+		&r.Signature, &r.Category, &r.Message,
+	}
+}
+
+// encodedRowSize returns an upper bound of the bytes appendRow writes for r, apart from Raw,
+// which the caller adds.
+func encodedRowSize(r *Row) int {
+	n := 4 + 12 + 8 + 4*len(optionalInt32s) + binary.MaxVarintLen64
+	for _, s := range rowStrings(r) {
+		n += binary.MaxVarintLen64 + len(*s)
+	}
+	for _, s := range r.Techniques {
+		n += binary.MaxVarintLen64 + len(s)
+	}
+	return n + binary.MaxVarintLen64 + len(r.Raw)
+}
+
+// appendRow appends the stored form of r to b, all but its event time, raw key and line.
+func appendRow(b []byte, r *Row) []byte {
+	var flags uint32
+	if r.IngestTime != nil {
+		flags |= hasIngestTime
+	}
+	if r.TimeAssumedUTC {
+		flags |= timeAssumedUTC
+	}
+	if r.SignatureID != nil {
+		flags |= hasSignatureID
+	}
+	for _, o := range optionalInt32s {
+		if *o.field(r) != nil {
+			flags |= o.flag
+		}
+	}
+	if r.Techniques != nil {
+		flags |= hasTechniques
+	}
+	b = binary.LittleEndian.AppendUint32(b, flags)
+
+	// The optional values that are present, fixed width.
+	if r.IngestTime != nil {
+		b = binary.LittleEndian.AppendUint64(b, uint64(r.IngestTime.Unix()))
+		b = binary.LittleEndian.AppendUint32(b, uint32(r.IngestTime.Nanosecond()))
+	}
+	if r.SignatureID != nil {
+		b = binary.LittleEndian.AppendUint64(b, uint64(*r.SignatureID))
+	}
+	for _, o := range optionalInt32s {
+		if p := *o.field(r); p != nil {
+			b = binary.LittleEndian.AppendUint32(b, uint32(*p))
+		}
+	}
+
+	// The strings, then the techniques as a count and their strings.
+	for _, s := range rowStrings(r) {
+		b = appendText(b, *s)
+	}
+	if r.Techniques != nil {
+		b = binary.AppendUvarint(b, uint64(len(r.Techniques)))
+		for _, s := range r.Techniques {
+			b = appendText(b, s)
+		}
+	}
+	return appendText(b, r.Raw)
+}
+
+func appendText(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// rowDecoder turns stored rows back into Rows. The strings of a decoded row point into the
+// stored bytes, which a RowBuffer never changes once written; its pointers point into the
+// decoder, so a row is valid until the next decode.
+type rowDecoder struct {
+	row        Row
+	ingestTime time.Time
+	ints       [8]int32
+	sid        int64
+	techniques []string
+}
+
+// decode reads the row stored at b.
+func (d *rowDecoder) decode(b []byte, ref rowRef, rawKey string) *Row {
+	r := &d.row
+	*r = Row{
+		EventTime: time.Unix(ref.sec, int64(ref.nsec)).UTC(),
+		RawKey:    rawKey,
+		RawLine:   ref.line,
+	}
+	flags := binary.LittleEndian.Uint32(b)
+	b = b[4:]
+
+	r.TimeAssumedUTC = flags&timeAssumedUTC != 0
+	if flags&hasIngestTime != 0 {
+		sec, nsec := int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint32(b[8:]))
+		d.ingestTime = time.Unix(sec, nsec).UTC()
+		r.IngestTime = &d.ingestTime
+		b = b[12:]
+	}
+	if flags&hasSignatureID != 0 {
+		d.sid = int64(binary.LittleEndian.Uint64(b))
+		r.SignatureID = &d.sid
+		b = b[8:]
+	}
+	for i, o := range optionalInt32s {
+		if flags&o.flag != 0 {
+			d.ints[i] = int32(binary.LittleEndian.Uint32(b))
+			*o.field(r) = &d.ints[i]
+			b = b[4:]
+		}
+	}
+
+	for _, s := range rowStrings(r) {
+		*s, b = readText(b)
+	}
+	if flags&hasTechniques != 0 {
+		n, size := binary.Uvarint(b)
+		b = b[size:]
+		if d.techniques == nil {
+			d.techniques = make([]string, 0, 8) // non-nil: an empty list is not NULL
+		}
+		d.techniques = d.techniques[:0]
+		for range n {
+			var s string
+			s, b = readText(b)
+			d.techniques = append(d.techniques, s)
+		}
+		r.Techniques = d.techniques
+	}
+	r.Raw, _ = readText(b)
+	return r
+}
+
+// readText reads one string that appendText wrote, without copying its bytes.
+func readText(b []byte) (string, []byte) {
+	n, size := binary.Uvarint(b)
+	b = b[size:]
+	if n == 0 {
+		return "", b
+	}
+	return unsafe.String(&b[0], int(n)), b[n:]
+}
