@@ -92,6 +92,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}
 	res.Digest = hex.EncodeToString(st.digest.Sum(nil))[:digestHexLen]
+	res.Detections = st.detections.all()
 	p.fillPartitions(res, st)
 
 	if err := p.write(ctx, res, st); err != nil {
@@ -110,6 +111,7 @@ type scanState struct {
 	digest     hash.Hash
 	rows       staging.RowBuffer
 	bad        []BadLine
+	detections detectionChunks
 	firstEvent time.Time
 	firstFmt   telemetry.Format
 }
@@ -125,16 +127,16 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 
 	for {
 		line, n, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		var lineErr *rawobject.LineError
-		if errors.As(err, &lineErr) {
-			st.res.Lines++
-			p.addBad(st, BadLine{Line: n, Reason: "line_too_long", Error: lineErr.Error()})
-			continue
-		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			var lineErr *rawobject.LineError
+			if errors.As(err, &lineErr) {
+				st.res.Lines++
+				p.addBad(st, BadLine{Line: n, Reason: "line_too_long", Error: lineErr.Error()})
+				continue
+			}
 			return err
 		}
 		st.res.Lines++
@@ -165,12 +167,12 @@ func (p *Parser) addRecord(st *scanState, rec *telemetry.Record, line int) {
 		st.firstFmt = rec.Format
 		p.fillPartitions(res, st)
 	}
-	st.rows.Add(staging.FromRecord(rec, res.Key, line))
+	st.rows.AddRecord(rec, res.Key, line)
 
 	if rec.Alert != nil {
 		ref := detection.RawRef{Bucket: res.Bucket, Key: res.Key, Line: line}
 		if det, ok := detection.FromRecord(*rec, res.Source, ref); ok {
-			res.Detections = append(res.Detections, det)
+			st.detections.add(det)
 		}
 	}
 }
@@ -262,6 +264,41 @@ func dedupeDetections(dets []detection.Detection) []detection.Detection {
 		}
 		seen[d.DetectionID] = struct{}{}
 		out = append(out, d)
+	}
+	return out
+}
+
+// detectionChunkLen is how many detections one chunk of detectionChunks holds.
+const detectionChunkLen = 1024
+
+// detectionChunks collects an object's detections in fixed-size chunks, so that growing the
+// list never copies the detections found so far.
+type detectionChunks struct {
+	chunks [][]detection.Detection
+	n      int
+}
+
+func (d *detectionChunks) add(det detection.Detection) {
+	if len(d.chunks) == 0 || len(d.chunks[len(d.chunks)-1]) == detectionChunkLen {
+		d.chunks = append(d.chunks, make([]detection.Detection, 0, detectionChunkLen))
+	}
+	last := &d.chunks[len(d.chunks)-1]
+	*last = append(*last, det)
+	d.n++
+}
+
+// all returns the detections in the order they were added, nil when there are none.
+func (d *detectionChunks) all() []detection.Detection {
+	if d.n == 0 {
+		return nil
+	}
+	if len(d.chunks) == 1 {
+		return d.chunks[0]
+	}
+
+	out := make([]detection.Detection, 0, d.n)
+	for _, c := range d.chunks {
+		out = append(out, c...)
 	}
 	return out
 }
