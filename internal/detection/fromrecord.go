@@ -44,17 +44,25 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 		source = rec.Format.DefaultSource()
 	}
 
-	// rule, severity and techniques depend on which kind of alert this is.
-	var rule, severity string
+	// The detection's integers share one allocation, which it never outgrows.
+	ints := intSlab{}
+	var modbusFunction *int
+	if rec.Modbus != nil {
+		modbusFunction = ints.copy(rec.Modbus.Function)
+	}
+
+	// rule, severity and techniques depend on which kind of alert this is. The correlator is
+	// built with the rule, so that both share one string.
+	var correlator, severity string
 	var techniques []string
-	modbusFunction := modbusField(rec.Modbus, func(m *telemetry.Modbus) *int { return m.Function })
 	switch {
 	case rec.Format == telemetry.FormatSensorAlert:
-		rule = sanitizeRule(alert.Rule)
+		correlator = sanitizeRule(alert.Rule) + "#" + source
+		rule := correlator[:len(correlator)-len(source)-1]
 		severity = sensorSeverity(rule, alert.Severity)
 		techniques = sensorTechniques(rule, alert.Techniques, alert.SrcZone, modbusFunction)
 	case rec.Format == telemetry.FormatEVE && alert.EVESeverity >= 1 && alert.EVESeverity <= 2:
-		rule = eveRule(alert.SignatureID)
+		correlator = eveCorrelator(alert.SignatureID, source)
 		severity = eveSeverity(alert)
 		techniques = cleanTechniques(alert.Techniques)
 	default:
@@ -62,27 +70,28 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	}
 
 	d := Detection{
-		DetectionID:        detectionID(rec, source),
-		IncidentCorrelator: rule + "#" + source,
-		Rule:               rule,
+		DetectionID:        detectionID(&rec, source),
+		IncidentCorrelator: correlator,
+		Rule:               correlator[:len(correlator)-len(source)-1],
 		Severity:           severity,
 		// DynamoDB and SQLite store milliseconds, so the in-memory value matches a read-back.
-		DetectedAt:     rec.EventTime.UTC().Truncate(time.Millisecond),
-		Host:           affectedHost(rec),
-		Source:         source,
-		Sensor:         cleanText(rec.Host),
-		Techniques:     techniques,
-		Protocol:       cleanText(rec.Protocol),
-		SrcZone:        cleanText(alert.SrcZone),
-		DstZone:        cleanText(alert.DstZone),
-		ModbusFunction: modbusFunction,
-		ModbusUnitID:   modbusField(rec.Modbus, func(m *telemetry.Modbus) *int { return m.UnitID }),
-		ModbusAddress:  modbusField(rec.Modbus, func(m *telemetry.Modbus) *int { return m.Address }),
-		SignatureID:    copyPointer(alert.SignatureID),
-		Signature:      cleanText(alert.Signature),
-		Count:          max(alert.Count, 1),
-		Message:        cleanText(alert.Message),
-		RawRef:         ref,
+		DetectedAt:  rec.EventTime.UTC().Truncate(time.Millisecond),
+		Source:      source,
+		Sensor:      cleanText(rec.Host),
+		Techniques:  techniques,
+		Protocol:    cleanText(rec.Protocol),
+		SrcZone:     cleanText(alert.SrcZone),
+		DstZone:     cleanText(alert.DstZone),
+		SignatureID: copyPointer(alert.SignatureID),
+		Signature:   cleanText(alert.Signature),
+		Count:       max(alert.Count, 1),
+		Message:     cleanText(alert.Message),
+		RawRef:      ref,
+	}
+	if rec.Modbus != nil {
+		d.ModbusFunction = modbusFunction
+		d.ModbusUnitID = ints.copy(rec.Modbus.UnitID)
+		d.ModbusAddress = ints.copy(rec.Modbus.Address)
 	}
 
 	// src_ip, dst_ip, src_port, dst_port: absent values stay empty or nil.
@@ -92,26 +101,33 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	if rec.DstIP.IsValid() {
 		d.DstIP = rec.DstIP.String()
 	}
-	d.SrcPort = portPointer(rec.SrcPort)
-	d.DstPort = portPointer(rec.DstPort)
+	d.SrcPort = ints.port(rec.SrcPort)
+	d.DstPort = ints.port(rec.DstPort)
+
+	// host: the affected asset, from the address strings above.
+	d.Host = affectedHost(&d, rec.Host)
 
 	return d, true
 }
 
-// detectionID hashes the source and the raw line. A record without a raw line (one that a
-// caller built rather than parsed) is hashed by its encoding instead, which is just as
-// deterministic.
-func detectionID(rec telemetry.Record, source string) string {
-	content := []byte(rec.Raw)
-	if rec.Raw == "" {
-		content = encodeRecord(rec)
+// detectionID hashes the source, a zero byte and the raw line. A record without a raw line
+// (one that a caller built rather than parsed) is hashed by its encoding instead, which is
+// just as deterministic.
+func detectionID(rec *telemetry.Record, source string) string {
+	// The hash input is assembled in a buffer that stays on the stack for lines of usual size.
+	var stack [1024]byte
+	input := append(stack[:0], source...)
+	input = append(input, 0)
+	if rec.Raw != "" {
+		input = append(input, rec.Raw...)
+	} else {
+		input = append(input, encodeRecord(*rec)...)
 	}
 
-	h := sha256.New()
-	h.Write([]byte(source))
-	h.Write([]byte{0})
-	h.Write(content)
-	return hex.EncodeToString(h.Sum(nil)[:detectionIDBytes])
+	sum := sha256.Sum256(input)
+	var id [2 * detectionIDBytes]byte
+	hex.Encode(id[:], sum[:detectionIDBytes])
+	return string(id[:])
 }
 
 // encodeRecord returns the JSON encoding of rec, or its gob encoding when JSON fails, which
@@ -132,17 +148,17 @@ func encodeRecord(rec telemetry.Record) []byte {
 	return buf.Bytes()
 }
 
-// affectedHost returns the destination address, else the source address, else the record's
-// host name, else HostUnknown.
-func affectedHost(rec telemetry.Record) string {
+// affectedHost returns the detection's destination address, else its source address, else
+// the record's host name, else HostUnknown.
+func affectedHost(d *Detection, recordHost string) string {
 	switch {
-	case rec.DstIP.IsValid():
-		return rec.DstIP.String()
-	case rec.SrcIP.IsValid():
-		return rec.SrcIP.String()
+	case d.DstIP != "":
+		return d.DstIP
+	case d.SrcIP != "":
+		return d.SrcIP
 	}
 
-	if host := cleanText(rec.Host); strings.TrimSpace(host) != "" {
+	if host := cleanText(recordHost); strings.TrimSpace(host) != "" {
 		return host
 	}
 	return HostUnknown
@@ -169,11 +185,18 @@ func eveSeverity(alert *telemetry.Alert) string {
 	return SeverityFromEVE(alert.EVESeverity)
 }
 
-func eveRule(signatureID *int64) string {
+// eveCorrelator returns the incident correlator of an EVE alert: its rule, '#' and source.
+func eveCorrelator(signatureID *int64, source string) string {
 	if signatureID == nil {
-		return RuleNDRSignatureUnknown
+		return RuleNDRSignatureUnknown + "#" + source
 	}
-	return RuleNDRSignaturePrefix + strconv.FormatInt(*signatureID, 10)
+
+	var stack [64]byte
+	b := append(stack[:0], RuleNDRSignaturePrefix...)
+	b = strconv.AppendInt(b, *signatureID, 10)
+	b = append(b, '#')
+	b = append(b, source...)
+	return string(b)
 }
 
 // cleanText makes untrusted text safe to store: invalid UTF-8 becomes U+FFFD and the result is
@@ -191,13 +214,6 @@ func cleanText(s string) string {
 	return s[:cut]
 }
 
-func modbusField(m *telemetry.Modbus, field func(*telemetry.Modbus) *int) *int {
-	if m == nil {
-		return nil
-	}
-	return copyPointer(field(m))
-}
-
 func copyPointer[T any](p *T) *T {
 	if p == nil {
 		return nil
@@ -206,10 +222,37 @@ func copyPointer[T any](p *T) *T {
 	return &v
 }
 
-func portPointer(p *uint16) *int {
+// detectionInts is how many *int fields a detection can set: three Modbus fields and two ports.
+const detectionInts = 5
+
+// intSlab hands out pointers into one lazily allocated array, so that a detection costs at
+// most one allocation for all its integers.
+type intSlab struct {
+	values *[detectionInts]int
+	used   int
+}
+
+func (s *intSlab) value(v int) *int {
+	if s.values == nil {
+		s.values = new([detectionInts]int)
+	}
+	p := &s.values[s.used]
+	*p = v
+	s.used++
+	return p
+}
+
+// copy returns a pointer to a copy of *p, or nil for nil.
+func (s *intSlab) copy(p *int) *int {
 	if p == nil {
 		return nil
 	}
-	v := int(*p)
-	return &v
+	return s.value(*p)
+}
+
+func (s *intSlab) port(p *uint16) *int {
+	if p == nil {
+		return nil
+	}
+	return s.value(int(*p))
 }

@@ -1,7 +1,7 @@
 package detection
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/attack"
@@ -55,6 +55,9 @@ const (
 // sanitizeRule upper-cases rule and replaces every character outside A-Z, 0-9 and _ with _.
 func sanitizeRule(rule string) string {
 	rule = strings.ToUpper(strings.TrimSpace(rule))
+	if isSanitizedRule(rule) {
+		return rule
+	}
 
 	var b strings.Builder
 	for _, r := range rule {
@@ -74,6 +77,21 @@ func sanitizeRule(rule string) string {
 	return b.String()
 }
 
+// isSanitizedRule reports whether sanitizeRule would return rule unchanged, as it does for
+// every rule the sensor writes.
+func isSanitizedRule(rule string) bool {
+	if len(rule) > maxRuleLength || strings.Trim(rule, "_") == "" {
+		return false
+	}
+	for i := 0; i < len(rule); i++ {
+		c := rule[i]
+		if !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
 // sensorTechniques completes a sensor alert's techniques with those that its rule always
 // implies, and removes those that the rule must not carry:
 //   - CROSS_ZONE_VIOLATION: T0886 Remote Services, plus T0822 External Remote Services when
@@ -89,7 +107,9 @@ func sanitizeRule(rule string) string {
 // T0831 Manipulation of Control is removed from every detection because it is an impact of
 // the incident as a whole, which the incident report adds.
 func sensorTechniques(rule string, alertTechniques []string, srcZone string, modbusFunction *int) []string {
-	techniques := append([]string(nil), alertTechniques...)
+	// The list is assembled in a buffer that stays on the stack for the usual few techniques.
+	var stack [8]string
+	techniques := append(stack[:0], alertTechniques...)
 
 	switch rule {
 	case RuleCrossZoneViolation:
@@ -116,22 +136,48 @@ func sensorTechniques(rule string, alertTechniques []string, srcZone string, mod
 // sorted and deduplicated, at most maxTechniques of them. The result is never nil, so that
 // it encodes as an empty list.
 func cleanTechniques(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
 	clean := make([]string, 0, len(ids))
 	for _, id := range ids {
-		id, ok := attack.NormalizeID(id)
-		if !ok || id == "T0831" || seen[id] {
+		id, ok := normalizeTechniqueID(id)
+		if !ok || id == "T0831" {
 			continue
 		}
-		seen[id] = true
 		clean = append(clean, id)
 	}
 
-	sort.Strings(clean)
+	// Sorting first puts duplicates next to each other.
+	slices.Sort(clean)
+	clean = slices.Compact(clean)
 	if len(clean) > maxTechniques {
 		clean = clean[:maxTechniques]
 	}
 	return clean
+}
+
+// normalizeTechniqueID is attack.NormalizeID with a fast path for an ID that is already in
+// canonical form, T and four digits with an optional three-digit sub-technique, as parsed
+// alerts carry them. attack.NormalizeID returns such an ID unchanged.
+func normalizeTechniqueID(id string) (string, bool) {
+	if isCanonicalTechniqueID(id) {
+		return id, true
+	}
+	return attack.NormalizeID(id)
+}
+
+func isCanonicalTechniqueID(id string) bool {
+	if (len(id) != 5 && len(id) != 9) || id[0] != 'T' || !allDigits(id[1:5]) {
+		return false
+	}
+	return len(id) == 5 || (id[5] == '.' && allDigits(id[6:]))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func without(ids []string, drop string) []string {
