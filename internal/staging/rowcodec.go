@@ -26,19 +26,24 @@ const (
 	hasTechniques // a non-nil list, which may be empty
 )
 
-// optionalInt32s are the row's *int32 fields with their flags, in the order they are stored.
-var optionalInt32s = []struct {
+// optionalInt32s returns pointers to the row's *int32 fields, in the order they are stored,
+// each with its flag.
+func optionalInt32s(r *Row) [8]optionalInt32 {
+	return [8]optionalInt32{
+		{hasSrcPort, &r.SrcPort},
+		{hasDstPort, &r.DstPort},
+		{hasAlertSeverity, &r.AlertSeverity},
+		{hasModbusUnitID, &r.ModbusUnitID},
+		{hasModbusFunction, &r.ModbusFunction},
+		{hasModbusAddress, &r.ModbusAddress},
+		{hasModbusException, &r.ModbusException},
+		{hasAlertCount, &r.AlertCount},
+	}
+}
+
+type optionalInt32 struct {
 	flag  uint32
-	field func(*Row) **int32
-}{
-	{hasSrcPort, func(r *Row) **int32 { return &r.SrcPort }},
-	{hasDstPort, func(r *Row) **int32 { return &r.DstPort }},
-	{hasAlertSeverity, func(r *Row) **int32 { return &r.AlertSeverity }},
-	{hasModbusUnitID, func(r *Row) **int32 { return &r.ModbusUnitID }},
-	{hasModbusFunction, func(r *Row) **int32 { return &r.ModbusFunction }},
-	{hasModbusAddress, func(r *Row) **int32 { return &r.ModbusAddress }},
-	{hasModbusException, func(r *Row) **int32 { return &r.ModbusException }},
-	{hasAlertCount, func(r *Row) **int32 { return &r.AlertCount }},
+	field **int32
 }
 
 // rowStrings returns pointers to the row's string fields, in the order they are stored.
@@ -53,7 +58,7 @@ func rowStrings(r *Row) [16]*string {
 // encodedRowSize returns an upper bound of the bytes appendRow writes for r, apart from Raw,
 // which the caller adds.
 func encodedRowSize(r *Row) int {
-	n := 4 + 12 + 8 + 4*len(optionalInt32s) + binary.MaxVarintLen64
+	n := 4 + 12 + 8 + 4*optionalInts + binary.MaxVarintLen64
 	for _, s := range rowStrings(r) {
 		n += binary.MaxVarintLen64 + len(*s)
 	}
@@ -75,8 +80,9 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.SignatureID != nil {
 		flags |= hasSignatureID
 	}
-	for _, o := range optionalInt32s {
-		if *o.field(r) != nil {
+	ints := optionalInt32s(r)
+	for _, o := range ints {
+		if *o.field != nil {
 			flags |= o.flag
 		}
 	}
@@ -93,8 +99,8 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.SignatureID != nil {
 		b = binary.LittleEndian.AppendUint64(b, uint64(*r.SignatureID))
 	}
-	for _, o := range optionalInt32s {
-		if p := *o.field(r); p != nil {
+	for _, o := range ints {
+		if p := *o.field; p != nil {
 			b = binary.LittleEndian.AppendUint32(b, uint32(*p))
 		}
 	}
@@ -123,7 +129,7 @@ func appendText(b []byte, s string) []byte {
 type rowDecoder struct {
 	row        Row
 	ingestTime time.Time
-	ints       [8]int32
+	ints       [optionalInts]int32
 	sid        int64
 	techniques []string
 }
@@ -151,10 +157,10 @@ func (d *rowDecoder) decode(b []byte, ref rowRef, rawKey string) *Row {
 		r.SignatureID = &d.sid
 		b = b[8:]
 	}
-	for i, o := range optionalInt32s {
+	for i, o := range optionalInt32s(r) {
 		if flags&o.flag != 0 {
 			d.ints[i] = int32(binary.LittleEndian.Uint32(b))
-			*o.field(r) = &d.ints[i]
+			*o.field = &d.ints[i]
 			b = b[4:]
 		}
 	}
