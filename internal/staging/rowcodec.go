@@ -55,8 +55,7 @@ func rowStrings(r *Row) [16]*string {
 	}
 }
 
-// encodedRowSize returns an upper bound of the bytes appendRow writes for r, apart from Raw,
-// which the caller adds.
+// encodedRowSize returns an upper bound of the bytes that appendRow writes for r.
 func encodedRowSize(r *Row) int {
 	n := 4 + 12 + 8 + 4*optionalInts + binary.MaxVarintLen64
 	for _, s := range rowStrings(r) {
@@ -124,8 +123,8 @@ func appendText(b []byte, s string) []byte {
 }
 
 // rowDecoder turns stored rows back into Rows. The strings of a decoded row point into the
-// stored bytes, which a RowBuffer never changes once written; its pointers point into the
-// decoder, so a row is valid until the next decode.
+// stored bytes, which a RowBuffer never changes once written. Its pointers point into the
+// decoder, so a decoded row is valid until the next decode.
 type rowDecoder struct {
 	row        Row
 	ingestTime time.Time
