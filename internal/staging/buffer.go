@@ -2,6 +2,7 @@ package staging
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -13,54 +14,188 @@ import (
 // A row larger than a block gets a block of its own size.
 const arenaChunkBytes = 1 << 20
 
-// RowBuffer collects the rows of one object. It stores them as bytes rather than as Rows,
-// which hold some 30 pointers each, so that the garbage collector has nothing to scan while an
-// object's rows wait to be sorted and encoded. Log objects are almost always in time order
-// already, so it tracks whether they are and skips the sort then.
+// RowBuffer collects the rows of one object for EncodeBuffer, which writes them in order: by
+// event time at the millisecond precision the file stores, then raw key, then line.
+//
+// Log objects are almost always in that order already, or nearly, so the buffer holds back
+// only the last reorderRows rows, sorted, and streams the smallest of them into the Parquet
+// encoder as new rows arrive. A row that sorts before one already streamed switches it to
+// buffering: it reads the streamed rows back from the encoded file and from then on stores
+// every row as bytes, which the garbage collector does not scan, to sort them all at the end.
 type RowBuffer struct {
+	n   int
+	err error // the first failure, returned by EncodeBuffer
+
+	// Streaming: the held-back rows, the encoder and the last row it got, then the file it
+	// produced once EncodeBuffer finished it.
+	window      reorderWindow
+	enc         *fileEncoder
+	streamed    bool
+	lastEmitted orderKey
+	file        []byte
+
+	// Buffering: the stored rows.
+	buffered bool
 	blocks   [][]byte
 	refs     []rowRef
 	keys     []string // distinct raw keys; rowRef.key indexes them
-	unsorted bool
+}
 
-	// Scratch space for AddRecord, whose row is copied before the next call.
-	row   Row
-	ints  [optionalInts]int32
-	addrs []byte
+// orderKey is the sort key of a row: event time in milliseconds, raw key and line.
+type orderKey struct {
+	millis int64
+	key    string
+	line   int32
+}
+
+func compareOrder(x, y orderKey) int {
+	if c := cmp.Compare(x.millis, y.millis); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.key, y.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.line, y.line)
 }
 
 // rowRef locates a stored row and carries what the sort compares.
 type rowRef struct {
-	sec   int64 // event time: Unix seconds and nanoseconds
-	nsec  int32
-	line  int32
-	key   int32
-	block int32
-	off   int32
+	millis int64 // event time, Unix milliseconds
+	line   int32
+	key    int32
+	block  int32
+	off    int32
 }
 
-// Add appends a row. The buffer copies the row's strings.
+// Add appends a row. The buffer copies what it keeps of the row.
 func (b *RowBuffer) Add(row Row) {
-	b.add(&row)
+	if b.buffering() {
+		b.store(&row)
+		return
+	}
+
+	i := b.window.slot()
+	b.window.slots[i].fillFromRow(&row)
+	b.push(i)
 }
 
 // AddRecord appends the row that FromRecord builds for rec, without allocating anything
 // but the buffer's own storage.
 func (b *RowBuffer) AddRecord(rec *telemetry.Record, rawKey string, line int) {
-	b.addrs = b.addrs[:0]
-	fillRow(&b.row, rec, rawKey, line, &intSlab{values: &b.ints}, &b.addrs)
-	b.add(&b.row)
+	i := b.window.slot()
+	b.window.slots[i].fillFromRecord(rec, rawKey, line)
+	if b.buffering() {
+		b.store(&b.window.slots[i].row)
+		b.window.release(i)
+		return
+	}
+	b.push(i)
 }
 
-func (b *RowBuffer) add(row *Row) {
-	ref := rowRef{
-		sec:  row.EventTime.Unix(),
-		nsec: int32(row.EventTime.Nanosecond()),
-		line: row.RawLine,
-		key:  b.keyIndex(row.RawKey),
+// buffering counts a new row and reports whether it goes to the stored rows, switching to
+// them when the streamed file was already finished.
+func (b *RowBuffer) buffering() bool {
+	b.n++
+	if !b.buffered && b.file != nil {
+		b.startBuffering()
+	}
+	return b.buffered
+}
+
+// push adds the row in window slot i: it holds the row back, streams it, or switches the
+// buffer to sorting when the row sorts before one already streamed.
+func (b *RowBuffer) push(i int32) {
+	w := &b.window
+	p := &w.slots[i]
+	if b.streamed && compareOrder(p.key, b.lastEmitted) < 0 {
+		b.startBuffering()
+		b.store(&p.row)
+		w.release(i)
+		return
 	}
 
-	// The row goes to the last block, or to a new one when it does not fit.
+	// A full window streams its smallest row, or the new one when that is smaller still.
+	if w.full() {
+		if compareOrder(p.key, w.smallest().key) < 0 {
+			b.emit(p)
+			w.release(i)
+			return
+		}
+		b.emit(w.pop())
+	}
+	w.insert(i)
+}
+
+// emit writes a row to the encoder.
+func (b *RowBuffer) emit(p *pendingRow) {
+	if b.err != nil {
+		return
+	}
+	if b.enc == nil {
+		b.enc, b.err = newFileEncoder()
+		if b.err != nil {
+			return
+		}
+	}
+
+	b.err = b.enc.writeRow(&p.row)
+	b.streamed, b.lastEmitted = true, p.key
+}
+
+// startBuffering stores the rows streamed so far, read back from their Parquet file, and the
+// rows held back, so that they can be sorted with the rows still to come.
+func (b *RowBuffer) startBuffering() {
+	b.buffered = true
+	if b.streamed || b.file != nil {
+		data, err := b.finishStream()
+		if err != nil {
+			return
+		}
+		rows, err := Decode(data)
+		if err != nil {
+			b.err = fmt.Errorf("read back streamed rows: %w", err)
+			return
+		}
+		for i := range rows {
+			b.store(&rows[i])
+		}
+	}
+
+	for b.window.len() > 0 {
+		b.store(&b.window.pop().row)
+	}
+	b.file = nil
+}
+
+// finishStream streams the rows held back, finishes the encoder once and returns its file.
+func (b *RowBuffer) finishStream() ([]byte, error) {
+	if b.file != nil || b.err != nil {
+		return b.file, b.err
+	}
+
+	for b.window.len() > 0 {
+		b.emit(b.window.pop())
+	}
+	if b.enc == nil && b.err == nil {
+		b.enc, b.err = newFileEncoder() // no rows: the file of no rows
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+
+	b.file, b.err = b.enc.finish()
+	b.enc = nil
+	return b.file, b.err
+}
+
+// store appends the stored form of row to the last block, or to a new one when it does not fit.
+func (b *RowBuffer) store(row *Row) {
+	ref := rowRef{
+		millis: row.EventTime.UnixMilli(),
+		line:   row.RawLine,
+		key:    b.keyIndex(row.RawKey),
+	}
+
 	need := encodedRowSize(row)
 	if len(b.blocks) == 0 || cap(b.blocks[len(b.blocks)-1])-len(b.blocks[len(b.blocks)-1]) < need {
 		b.blocks = append(b.blocks, make([]byte, 0, max(arenaChunkBytes, need)))
@@ -68,10 +203,6 @@ func (b *RowBuffer) add(row *Row) {
 	last := &b.blocks[len(b.blocks)-1]
 	ref.block, ref.off = int32(len(b.blocks)-1), int32(len(*last))
 	*last = appendRow(*last, row)
-
-	if n := len(b.refs); n > 0 && b.compare(&ref, &b.refs[n-1]) < 0 {
-		b.unsorted = true
-	}
 	b.refs = append(b.refs, ref)
 }
 
@@ -89,31 +220,29 @@ func (b *RowBuffer) keyIndex(key string) int32 {
 }
 
 // Len returns the number of rows.
-func (b *RowBuffer) Len() int { return len(b.refs) }
+func (b *RowBuffer) Len() int { return b.n }
 
-// compare orders rows as compareRows does: by event time, then raw key, then line.
-func (b *RowBuffer) compare(x, y *rowRef) int {
-	if c := cmp.Compare(x.sec, y.sec); c != 0 {
-		return c
+// encode returns the buffer's rows as one Parquet file. Later calls return the same bytes
+// until a row is added.
+func (b *RowBuffer) encode() ([]byte, error) {
+	if !b.buffered {
+		return b.finishStream()
 	}
-	if c := cmp.Compare(x.nsec, y.nsec); c != 0 {
-		return c
+	if b.err != nil {
+		return nil, b.err
 	}
-	if x.key != y.key {
-		if c := strings.Compare(b.keys[x.key], b.keys[y.key]); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(x.line, y.line)
+	return encode(b.each)
 }
 
-// each calls fn with every row in event-time order. A row is only valid during the call.
+// each calls fn with every stored row in order. A row is only valid during the call.
 func (b *RowBuffer) each(fn func(*Row) error) error {
-	refs := b.refs
-	if b.unsorted {
-		refs = slices.Clone(refs)
-		slices.SortStableFunc(refs, func(x, y rowRef) int { return b.compare(&x, &y) })
-	}
+	refs := slices.Clone(b.refs)
+	slices.SortStableFunc(refs, func(x, y rowRef) int {
+		return compareOrder(
+			orderKey{millis: x.millis, key: b.keys[x.key], line: x.line},
+			orderKey{millis: y.millis, key: b.keys[y.key], line: y.line},
+		)
+	})
 
 	var dec rowDecoder
 	for _, ref := range refs {

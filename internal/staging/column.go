@@ -101,7 +101,7 @@ type column struct {
 type columnStats struct {
 	set              bool
 	minInt, maxInt   int64
-	minText, maxText string
+	minText, maxText []byte // copies, because a streamed row's strings may be reused
 }
 
 func (s *columnStats) addInt(v int64) {
@@ -115,13 +115,15 @@ func (s *columnStats) addInt(v int64) {
 
 func (s *columnStats) addText(v string) {
 	if !s.set {
-		s.set, s.minText, s.maxText = true, v, v
+		s.set = true
+		s.minText = append(s.minText[:0], v...)
+		s.maxText = append(s.maxText[:0], v...)
 		return
 	}
-	if v < s.minText {
-		s.minText = v
-	} else if v > s.maxText {
-		s.maxText = v
+	if v < string(s.minText) {
+		s.minText = append(s.minText[:0], v...)
+	} else if v > string(s.maxText) {
+		s.maxText = append(s.maxText[:0], v...)
 	}
 }
 
@@ -330,7 +332,7 @@ func (c *column) writeChunk(out *bytes.Buffer) (format.ColumnChunk, error) {
 
 	c.pages = c.pages[:0]
 	c.uncompressed, c.levels, c.nulls = 0, 0, 0
-	c.stats = columnStats{}
+	c.stats.set = false
 	return format.ColumnChunk{FileOffset: meta.DataPageOffset, MetaData: meta}, nil
 }
 
@@ -353,8 +355,8 @@ func (c *column) statistics() format.Statistics {
 		stats.MinValue = []byte{byte(c.stats.minInt)}
 		stats.MaxValue = []byte{byte(c.stats.maxInt)}
 	case format.ByteArray:
-		stats.MinValue = []byte(c.stats.minText)
-		stats.MaxValue = []byte(c.stats.maxText)
+		stats.MinValue = bytes.Clone(c.stats.minText)
+		stats.MaxValue = bytes.Clone(c.stats.maxText)
 	}
 	return stats
 }

@@ -264,3 +264,69 @@ func TestAddRecordMatchesFromRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }
+
+func TestRowBufferStreamingAndBuffering(t *testing.T) {
+	mix := parsedRows(synth.New(17, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(3000))
+	SortRows(mix)
+	many := slices.Clone(mix)
+	for len(many) <= rowGroupRows {
+		many = append(many, mix...)
+	}
+	SortRows(many)
+	early := mix[0]
+	early.EventTime = early.EventTime.Add(-time.Hour)
+	early.RawLine = 1 << 30
+
+	arrival := parsedRows(synth.New(17, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(3000))
+	require.False(t, slices.IsSortedFunc(arrival, func(x, y Row) int { return compareOrder(orderOf(&x), orderOf(&y)) }),
+		"RFC 3164 lines, which have whole seconds, put the generated mix a little out of order")
+	reversed := slices.Clone(mix[:reorderRows+10])
+	slices.Reverse(reversed)
+
+	tests := []struct {
+		name         string
+		batches      [][]Row // EncodeBuffer runs after each batch
+		wantBuffered bool    // whether the rows had to be sorted rather than streamed
+	}{
+		{"in order", [][]Row{mix}, false},
+		{"second and millisecond times mixed", [][]Row{arrival}, false},
+		{"late row after two row groups", [][]Row{append(slices.Clone(many), early)}, true},
+		{"reversed beyond the window", [][]Row{reversed}, true},
+		{"rows added after encoding", [][]Row{mix[:1000], mix[1000:]}, true},
+		{"late row added after encoding", [][]Row{mix[:1000], {early}}, true},
+		{"no rows", [][]Row{nil}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf RowBuffer
+			var all []Row
+			var data []byte
+			for _, batch := range tt.batches {
+				for _, row := range batch {
+					buf.Add(row)
+				}
+				all = append(all, batch...)
+
+				var err error
+				data, err = EncodeBuffer(&buf)
+				require.NoError(t, err)
+			}
+			require.Equal(t, len(all), buf.Len())
+			assert.Equal(t, tt.wantBuffered, buf.buffered)
+
+			again, err := EncodeBuffer(&buf)
+			require.NoError(t, err)
+			assert.Equal(t, data, again, "a second EncodeBuffer returns the same file")
+
+			SortRows(all)
+			want, err := Decode(referenceEncode(t, all))
+			require.NoError(t, err)
+			got, err := Decode(data)
+			require.NoError(t, err)
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.Equal(t, want[i], got[i], "row %d", i)
+			}
+		})
+	}
+}

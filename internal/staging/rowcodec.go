@@ -137,7 +137,7 @@ type rowDecoder struct {
 func (d *rowDecoder) decode(b []byte, ref rowRef, rawKey string) *Row {
 	r := &d.row
 	*r = Row{
-		EventTime: time.Unix(ref.sec, int64(ref.nsec)).UTC(),
+		EventTime: time.UnixMilli(ref.millis).UTC(),
 		RawKey:    rawKey,
 		RawLine:   ref.line,
 	}

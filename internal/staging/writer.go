@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -13,20 +12,15 @@ import (
 // few hundred bytes each keeps a group near the 16-64 MiB range both read well.
 const rowGroupRows = 128 * 1024
 
-// SortRows orders rows by event time, then by raw key and line so that equal times keep a
-// deterministic order and the same input always encodes to the same bytes.
+// SortRows orders rows by event time at the millisecond precision that the file stores, then
+// by raw key and line, so that equal times keep a deterministic order and the same input
+// always encodes to the same bytes, whether through Encode or a RowBuffer.
 func SortRows(rows []Row) {
-	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(&a, &b) })
+	slices.SortStableFunc(rows, func(a, b Row) int { return compareOrder(orderOf(&a), orderOf(&b)) })
 }
 
-func compareRows(a, b *Row) int {
-	if c := a.EventTime.Compare(b.EventTime); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.RawKey, b.RawKey); c != 0 {
-		return c
-	}
-	return int(a.RawLine) - int(b.RawLine)
+func orderOf(row *Row) orderKey {
+	return orderKey{millis: row.EventTime.UnixMilli(), key: row.RawKey, line: row.RawLine}
 }
 
 // Encode sorts rows by event time and returns them as one snappy Parquet file.
@@ -42,9 +36,10 @@ func Encode(rows []Row) ([]byte, error) {
 	})
 }
 
-// EncodeBuffer returns the buffer's rows, in event-time order, as one snappy Parquet file.
+// EncodeBuffer returns the buffer's rows, in the order SortRows gives, as one snappy Parquet
+// file. Calling it again without adding rows returns the same bytes.
 func EncodeBuffer(b *RowBuffer) ([]byte, error) {
-	return encode(b.each)
+	return b.encode()
 }
 
 // encode writes the rows that each produces, already in order, to one Parquet file.
