@@ -159,8 +159,8 @@ type fileEncoder struct {
 }
 
 // maxIdleEncoderBytes bounds the buffers that an idle encoder keeps for the next file. The
-// encoder of a typical 50 MB object holds about 40 MiB; one of an unusually large object is
-// dropped instead of being kept.
+// encoder of the 58 MB benchmark object holds about 50 MB. One of an unusually large object
+// is dropped instead of being kept.
 const maxIdleEncoderBytes = 128 << 20
 
 // idleEncoder keeps the buffers of the last finished encoder, so that encoding one object after
