@@ -1,10 +1,15 @@
 package staging
 
 import (
+	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
@@ -151,13 +156,9 @@ func (b *RowBuffer) startBuffering() {
 		if err != nil {
 			return
 		}
-		rows, err := Decode(data)
-		if err != nil {
+		if err := b.storeFile(data); err != nil {
 			b.err = fmt.Errorf("read back streamed rows: %w", err)
 			return
-		}
-		for i := range rows {
-			b.store(&rows[i])
 		}
 	}
 
@@ -165,6 +166,30 @@ func (b *RowBuffer) startBuffering() {
 		b.store(&b.window.pop().row)
 	}
 	b.file = nil
+}
+
+// readBackRows is how many rows storeFile decodes at a time, so that reading back a large
+// object never holds all its rows as Rows at once.
+const readBackRows = 1024
+
+// storeFile stores every row of a file that the encoder wrote.
+func (b *RowBuffer) storeFile(data []byte) error {
+	r := parquet.NewGenericReader[Row](bytes.NewReader(data))
+	defer r.Close()
+
+	batch := make([]Row, readBackRows)
+	for {
+		n, err := r.Read(batch)
+		for i := range batch[:n] {
+			b.store(&batch[i])
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // finishStream streams the rows held back, finishes the encoder once and returns its file.
