@@ -31,21 +31,11 @@ func main() {
 
 // newHandler reads the configuration and builds the clients once per execution environment.
 func newHandler(ctx context.Context) (*lambdafn.AggregatorHandler, error) {
-	if err := awsstore.Require(names.EnvReportsBucket, names.EnvAlertsTopicARN); err != nil {
-		return nil, err
-	}
-	env, err := awsstore.ReadEnv()
+	cs, err := lambdafn.NewColdStart(ctx, names.EnvReportsBucket, names.EnvAlertsTopicARN)
 	if err != nil {
 		return nil, err
 	}
-	log, err := lambdafn.NewLogger(env.LogLevel)
-	if err != nil {
-		return nil, err
-	}
-	_, clients, err := awsstore.Load(ctx, "", env.S3PathStyle)
-	if err != nil {
-		return nil, err
-	}
+	env, log, clients := cs.Env, cs.Log, cs.Clients
 
 	aggregator := &pipeline.Aggregator{
 		Reports:  &awsstore.Objects{Client: clients.S3, Bucket: env.ReportsBucket},

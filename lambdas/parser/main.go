@@ -31,21 +31,11 @@ func main() {
 
 // newHandler reads the configuration and builds the clients once per execution environment.
 func newHandler(ctx context.Context) (*lambdafn.ParserHandler, error) {
-	if err := awsstore.Require(names.EnvStagedBucket); err != nil {
-		return nil, err
-	}
-	env, err := awsstore.ReadEnv()
+	cs, err := lambdafn.NewColdStart(ctx, names.EnvStagedBucket)
 	if err != nil {
 		return nil, err
 	}
-	log, err := lambdafn.NewLogger(env.LogLevel)
-	if err != nil {
-		return nil, err
-	}
-	_, clients, err := awsstore.Load(ctx, "", env.S3PathStyle)
-	if err != nil {
-		return nil, err
-	}
+	env, log, clients := cs.Env, cs.Log, cs.Clients
 
 	objects := &awsstore.Objects{Client: clients.S3, Bucket: env.StagedBucket}
 	parser := &pipeline.Parser{
