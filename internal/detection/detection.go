@@ -43,8 +43,12 @@ type Detection struct {
 	SignatureID        *int64    `json:"signature_id,omitempty"`
 	Signature          string    `json:"signature,omitempty"`
 	Count              int       `json:"count"`
-	Message            string    `json:"message,omitempty"`
-	RawRef             RawRef    `json:"raw_ref"`
+	// FirstSeen is when the alert's deduplication window saw its first event. A sensor that
+	// re-emits a growing alert (a scan still going on) repeats the same FirstSeen with a
+	// larger Count, so the pair identifies one activity across its re-emissions.
+	FirstSeen *time.Time `json:"first_seen,omitempty"`
+	Message   string     `json:"message,omitempty"`
+	RawRef    RawRef     `json:"raw_ref"`
 }
 
 // DetectedAtString formats DetectedAt as the table stores it: RFC 3339 with milliseconds, UTC.

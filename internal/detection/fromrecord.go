@@ -88,6 +88,10 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 		Message:     cleanText(alert.Message),
 		RawRef:      ref,
 	}
+	if alert.FirstSeen != nil {
+		first := alert.FirstSeen.UTC().Truncate(time.Millisecond)
+		d.FirstSeen = &first
+	}
 	if rec.Modbus != nil {
 		d.ModbusFunction = modbusFunction
 		d.ModbusUnitID = ints.copy(rec.Modbus.UnitID)

@@ -39,11 +39,14 @@ func Build(batch []detection.Detection, createdAt time.Time) (Report, error) {
 	report := Report{Status: StatusOpen, CreatedAt: formatTime(createdAt), DetectionCount: len(detections)}
 	first, last := detections[0].DetectedAt, detections[0].DetectedAt
 	maxRank := 0
+	report.EventCount = eventCount(detections)
 	for i, d := range detections {
 		ids[i] = d.DetectionID
-		report.EventCount += max(d.Count, 1)
 		if d.DetectedAt.Before(first) {
 			first = d.DetectedAt
+		}
+		if d.FirstSeen != nil && d.FirstSeen.Before(first) {
+			first = *d.FirstSeen
 		}
 		if d.DetectedAt.After(last) {
 			last = d.DetectedAt
@@ -179,4 +182,29 @@ func plural(n int, noun string) string {
 		return noun
 	}
 	return noun + "s"
+}
+
+// eventCount adds up the events behind the detections. Re-emissions of one deduplicated alert
+// (same rule, addresses and first_seen, with a growing count) are one activity: only the
+// largest count of each counts, so a scan reported three times is not counted three times.
+func eventCount(detections []detection.Detection) int {
+	type activity struct {
+		rule, src, dst string
+		firstSeen      time.Time
+	}
+	largest := map[activity]int{}
+	total := 0
+	for _, d := range detections {
+		count := max(d.Count, 1)
+		if d.FirstSeen == nil {
+			total += count
+			continue
+		}
+		key := activity{d.Rule, d.SrcIP, d.DstIP, d.FirstSeen.UTC()}
+		largest[key] = max(largest[key], count)
+	}
+	for _, count := range largest {
+		total += count
+	}
+	return total
 }

@@ -241,3 +241,28 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+func TestEventCountOfReemittedAlerts(t *testing.T) {
+	start := time.Date(2026, 5, 20, 19, 20, 0, 0, time.UTC)
+	scan := func(id string, count int, at time.Duration) detection.Detection {
+		first := start
+		return detection.Detection{
+			DetectionID: id, IncidentCorrelator: "OT_BRUTE_FORCE_SCAN#ot_sensor", Rule: "OT_BRUTE_FORCE_SCAN",
+			Severity: detection.SeverityMedium, DetectedAt: start.Add(at), Host: "172.21.0.10",
+			SrcIP: "172.24.0.10", DstIP: "172.21.0.10", Count: count, FirstSeen: &first,
+		}
+	}
+
+	// One scan re-emitted with a growing count, plus an alert without first_seen.
+	batch := []detection.Detection{scan("a1", 8, 4*time.Second), scan("a2", 106, 9*time.Second), scan("a3", 212, 14*time.Second)}
+	other := scan("b1", 5, 20*time.Second)
+	other.FirstSeen = nil
+	batch = append(batch, other)
+
+	report, err := Build(batch, start.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 4, report.DetectionCount)
+	assert.Equal(t, 212+5, report.EventCount, "the largest count of the re-emitted scan, once")
+	assert.Equal(t, "2026-05-20T19:20:00.000Z", report.Window.FirstDetectedAt, "the window starts at the scan's first event")
+	assert.Equal(t, "2026-05-20T19:20:20.000Z", report.Window.LastDetectedAt)
+}
