@@ -18,9 +18,9 @@ const (
 )
 
 // LoadConfig reads the SDK configuration from the environment. With endpointURL set, the
-// caller talks to an emulator: the configuration then never asks the EC2 instance metadata
-// service for a region or credentials, and falls back to us-east-1 and test credentials when
-// the environment sets none, so a laptop without AWS settings sends nothing off the machine.
+// caller talks to an emulator, so the EC2 instance metadata client is disabled and the region
+// and credentials fall back to us-east-1 and test keys when the environment sets none. A
+// laptop without AWS settings then sends nothing off the machine.
 func LoadConfig(ctx context.Context, endpointURL string) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if endpointURL != "" {

@@ -7,7 +7,8 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/awsstore"
 )
 
-// ColdStart is what both functions build once per execution environment.
+// ColdStart holds the configuration, logger and clients that both functions build once per
+// execution environment.
 type ColdStart struct {
 	Env     awsstore.Env
 	Log     *slog.Logger
