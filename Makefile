@@ -29,14 +29,10 @@ demo: otlake
 	@echo "==> otlake detections --lake $(LAKE) --severity HIGH"
 	@$(BIN)/otlake detections --lake $(LAKE) --severity HIGH
 
-## lab: build the lab programs (sensor module, CGO_ENABLED=0) and otlake into bin/. The two
-## builds run side by side: otlake's DuckDB link is long and uses one core.
+## lab: build the lab programs (sensor module, CGO_ENABLED=0) and otlake into bin/
 LAB_PROGRAMS := plcsim hmisim attacksim otsensor otship
-lab:
-	@echo "==> go build otlake and the lab programs ($(LAB_PROGRAMS)) into $(BIN)/"
-	@$(GO) build -o $(BIN)/otlake ./cmd/otlake & otlake=$$!; \
-	status=0; (cd sensor && CGO_ENABLED=0 $(GO) build -o ../$(BIN)/ $(addprefix ./cmd/,$(LAB_PROGRAMS))) || status=$$?; \
-	wait $$otlake || status=$$?; exit $$status
+lab: otlake
+	cd sensor && CGO_ENABLED=0 $(GO) build -o ../$(BIN)/ $(addprefix ./cmd/,$(LAB_PROGRAMS))
 
 ## attack: run the Purdue lab and the attack campaign into a fresh lake (.lake/attack), show
 ## the detections, incident and alert, and check that nothing of the lab is left behind.
