@@ -15,9 +15,9 @@ import (
 func runDetections(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("detections", "[--lake DIR] [--severity S] [--host H] [--since T]", stderr)
 	lakeDir := fs.String("lake", locallake.DefaultDir, "lake `folder`")
-	severity := fs.String("severity", "", "only this `severity`: CRITICAL, HIGH, MEDIUM or LOW")
+	severity := fs.String("severity", "", "only this `severity`, exactly: CRITICAL, HIGH, MEDIUM or LOW")
 	host := fs.String("host", "", "only detections whose affected asset is this `address`")
-	since := fs.String("since", "", "only detections at or after this `time` (RFC 3339, or a duration such as 24h back from now)")
+	since := fs.String("since", "", "only detections at or after this `time`: RFC 3339, a YYYY-MM-DD date, or a duration such as 24h back from now")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ const (
 // errUsage marks errors caused by the command line; main prints the usage for them.
 var errUsage = errors.New("usage error")
 
+// errReported marks errors whose message the flag package already printed with the usage.
+var errReported = errors.New("already reported")
+
 type command struct {
 	name    string
 	summary string
@@ -62,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
+		case errors.Is(err, errReported):
+			return exitUsage
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "otlake %s: %v\n", c.name, err)
 			return exitUsage
@@ -107,7 +112,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return fmt.Errorf("%w: %w: %v", errUsage, errReported, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
