@@ -19,14 +19,16 @@ type ObjectWriter interface {
 
 // DetectionStore writes detection items. Writing an item that already exists with the same
 // content changes nothing. Put returns the detections that did not exist before when the
-// store can tell (the local lake); the DynamoDB store returns nil and its stream says instead.
+// store can know it (the local lake). The DynamoDB store returns nil, and the table's stream
+// carries the new items instead.
 type DetectionStore interface {
 	Put(ctx context.Context, dets []detection.Detection) (inserted []detection.Detection, err error)
 }
 
 // ReportStore writes incident reports at most once per key.
 type ReportStore interface {
-	// PutIfAbsent writes body under key unless the key exists; created tells which happened.
+	// PutIfAbsent writes body under key unless the key exists, and reports in created whether
+	// it wrote.
 	PutIfAbsent(ctx context.Context, key string, body []byte) (created bool, err error)
 	// Delete removes a report, used to undo a write whose alert could not be published.
 	Delete(ctx context.Context, key string) error
