@@ -26,7 +26,7 @@ type S3API interface {
 	DeleteObject(ctx context.Context, in *s3.DeleteObjectInput, opts ...func(*s3.Options)) (*s3.DeleteObjectOutput, error)
 }
 
-// Objects is one S3 bucket as the pipeline sees it: the staged bucket (ObjectWriter), the
+// Objects is one S3 bucket in the roles the pipeline uses it for: the staged bucket (ObjectWriter), the
 // reports bucket (ReportStore), and a reader of raw objects in any bucket (RawStore).
 type Objects struct {
 	Client S3API
@@ -71,7 +71,7 @@ func (o *Objects) Put(ctx context.Context, key string, body []byte, contentType 
 // PutIfAbsent writes body under key with If-None-Match: *, so S3 itself decides which of
 // two writers creates the object. created is false when the key already existed (HTTP 412).
 // A concurrent conditional write to the same key (HTTP 409) is returned as an error, so
-// the caller retries later and then sees the key exist.
+// the caller retries later and then finds the key present.
 func (o *Objects) PutIfAbsent(ctx context.Context, key string, body []byte) (bool, error) {
 	_, err := o.Client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(o.Bucket),

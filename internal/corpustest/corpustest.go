@@ -111,7 +111,7 @@ func Cases(t testing.TB, name string) []Case {
 		t.Fatalf("read %s: %v", path, err)
 	}
 	if len(cases) == 0 {
-		t.Fatalf("corpus file %s holds no cases", path)
+		t.Fatalf("corpus file %s contains no cases", path)
 	}
 	return cases
 }

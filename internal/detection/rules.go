@@ -97,7 +97,7 @@ func isSanitizedRule(rule string) bool {
 //   - CROSS_ZONE_VIOLATION: T0886 Remote Services, plus T0822 External Remote Services when
 //     the source zone is Level 4/5.
 //   - UNAUTHORIZED_MODBUS_WRITE: T0855 Unauthorized Command Message. T0836 Modify Parameter
-//     applies only to setpoints, which only the sensor knows, so it is kept when the alert
+//     applies only to setpoints, which only the sensor can identify, so it is kept when the alert
 //     has it and never added.
 //   - OT_BRUTE_FORCE_SCAN: T0846 Remote System Discovery, plus T0888 Remote System Information
 //     Discovery when the request reads the device identification.

@@ -25,7 +25,7 @@ func NormalizeSeverity(severity string) (string, bool) {
 
 // SeverityFromEVE maps Suricata's alert severity onto ours as the EVE parser does: 1 (high)
 // to HIGH, 2 (medium) to MEDIUM, and 3, 4 and anything else to LOW. CRITICAL is kept for the
-// sensor's own safety rule, which knows the process.
+// sensor's own safety rule, which checks the process's configured safe ranges.
 func SeverityFromEVE(eveSeverity int) string {
 	switch eveSeverity {
 	case 1:

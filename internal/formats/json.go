@@ -9,7 +9,7 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
-// jsonShape is a JSON line format, told apart by its top-level keys.
+// jsonShape is a JSON line format, identified by its top-level keys.
 type jsonShape int
 
 const (

@@ -17,7 +17,8 @@ const MaxSubjectLength = 99
 // shortIDLength is how much of the incident ID the subject shows: the first group of the UUID.
 const shortIDLength = 8
 
-// maxSeverityLength bounds the severity in the subject. The longest level, CRITICAL, has 8.
+// maxSeverityLength is the maximum length of the severity in the subject: CRITICAL, the
+// longest level, has 8 characters.
 const maxSeverityLength = 16
 
 // ReportKey returns the object key of an incident's report: incidents/<incident_id>.json.

@@ -12,8 +12,8 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/pipeline"
 )
 
-// DefaultTimeReserve is how close to the invocation's deadline the parser still starts a
-// message. A message cut off by the timeout fails the whole batch, messages already done
+// DefaultTimeReserve is the time before the invocation's deadline after which the parser
+// starts no new message. A message cut off by the timeout fails the whole batch, messages already done
 // included, while a message left unstarted fails alone and is retried.
 const DefaultTimeReserve = 10 * time.Second
 

@@ -25,7 +25,7 @@ import (
 // sniffLines bounds how many lines of a file are read to guess its source partition.
 const sniffLines = 50
 
-// ObjectOutcome is what happened to one raw object.
+// ObjectOutcome is the result of processing one raw object.
 type ObjectOutcome struct {
 	Path      string // the input file, empty for objects that landed in raw/ directly
 	Key       string

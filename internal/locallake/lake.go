@@ -19,7 +19,7 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/pipeline"
 )
 
-// DefaultDir is where otlake keeps its lake unless told otherwise.
+// DefaultDir is the lake folder otlake uses when --lake is not given.
 const DefaultDir = ".lake"
 
 // Folder and file names inside the lake.

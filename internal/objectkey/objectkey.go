@@ -17,7 +17,7 @@ const (
 // DateLayout is the layout of the date= partition value.
 const DateLayout = "2006-01-02"
 
-// Raw is what a raw key says about its object. Source and Date are empty when the key has no
+// Raw contains the partitions and name that a raw key carries. Source and Date are empty when the key has no
 // such partition.
 type Raw struct {
 	Key    string
@@ -27,7 +27,7 @@ type Raw struct {
 }
 
 // ParseRaw reads the Hive partitions of a raw key. Partition segments may appear at any depth
-// and in either order; a date that is not YYYY-MM-DD is an error because the parser takes the
+// and in either order. A date that is not YYYY-MM-DD is an error, because the parser takes the
 // year of RFC 3164 timestamps from it.
 func ParseRaw(key string) (Raw, error) {
 	raw := Raw{Key: key, Name: path.Base(key)}

@@ -31,8 +31,8 @@ type Outcome struct {
 }
 
 // Aggregate writes the incident report for dets and publishes its alert, both at most once
-// per incident: the report key is derived from the detection IDs and written only if absent,
-// and the alert is published only by the call that created the report.
+// per incident. The report key is derived from the detection IDs and written only if absent,
+// and only the call that created the report publishes the alert.
 func (a *Aggregator) Aggregate(ctx context.Context, dets []detection.Detection) (*Outcome, error) {
 	log := a.logger()
 

@@ -25,7 +25,7 @@ type DetectionStore interface {
 	Put(ctx context.Context, dets []detection.Detection) (inserted []detection.Detection, err error)
 }
 
-// ReportStore writes incident reports at most once per key.
+// ReportStore writes incident reports. Implementations write each key at most once.
 type ReportStore interface {
 	// PutIfAbsent writes body under key unless the key exists, and reports in created whether
 	// it wrote.

@@ -52,14 +52,14 @@ type Guard struct {
 	Role string
 	// InterfaceAddrs lists the host's addresses; nil means net.InterfaceAddrs.
 	InterfaceAddrs func() ([]net.Addr, error)
-	// NamespaceDir is where named network namespaces live; empty means /run/netns.
+	// NamespaceDir is the folder of named network namespaces, /run/netns when empty.
 	NamespaceDir string
 	// SelfNamespace is the process's network namespace; empty means /proc/self/ns/net.
 	SelfNamespace string
 }
 
 // Check returns nil when the client may send, and otherwise an error wrapping
-// ErrOutsideLab that says which condition failed.
+// ErrOutsideLab that names the condition that failed.
 func (g Guard) Check() error {
 	if err := g.checkAddress(); err != nil {
 		return err

@@ -34,7 +34,7 @@ type Campaign struct {
 	// firewall must not let the attacker reach.
 	Conduit netip.AddrPort
 	PLC     netip.AddrPort
-	// DirectTimeout is how long the direct connection attempt waits for an answer.
+	// DirectTimeout is the time the direct connection attempt waits for a response.
 	DirectTimeout time.Duration
 	// RequestGap is the pause between two reconnaissance requests; PhaseGap between phases.
 	RequestGap time.Duration

@@ -28,7 +28,7 @@ const (
 // server of github.com/simonvetter/modbus v1.6.4 does, and returns the response PDU: the
 // data, an echo of a write, or an exception. It returns nil for a malformed request (a
 // wrong length, or a quantity of 0 or past the function's limit), on which that server
-// closes the connection without answering. It uses the same handlers as the server, so a
+// closes the connection without a response. It uses the same handlers as the server, so a
 // simulated capture holds the responses a live PLC gives.
 func (p *Plant) Serve(client string, unit uint8, pdu []byte) []byte {
 	if len(pdu) == 0 {

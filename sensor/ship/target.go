@@ -67,7 +67,7 @@ type FileTarget struct{ Dir string }
 func (t *FileTarget) String() string { return "file://" + t.Dir }
 
 // Put writes the object to a hidden temporary file and renames it into place, so that a
-// watcher never sees a partial object.
+// watcher never reads a partial object.
 func (t *FileTarget) Put(_ context.Context, key string, body []byte) error {
 	dest := filepath.Join(t.Dir, filepath.FromSlash(key))
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {

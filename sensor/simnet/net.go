@@ -17,7 +17,7 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/sensor/plant"
 )
 
-// Simulated timing: one hop on a lab link, and the PLC's time to answer.
+// Simulated timing: one hop on a lab link, and the PLC's response time.
 const (
 	hopDelay    = 150 * time.Microsecond
 	serverDelay = 2 * time.Millisecond
@@ -150,7 +150,7 @@ type session struct {
 	closed bool
 }
 
-// Exchange sends the request along every leg, lets the plant answer it, and carries the
+// Exchange sends the request along every leg, lets the plant respond to it, and carries the
 // response back, acknowledging each segment.
 func (s *session) Exchange(ctx context.Context, unit uint8, pdu []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
@@ -168,7 +168,7 @@ func (s *session) Exchange(ctx context.Context, unit uint8, pdu []byte) ([]byte,
 		at = at.Add(hopDelay)
 	}
 
-	// The PLC answers the innermost leg's client: the HMI, or the gateway for the attacker.
+	// The PLC responds to the innermost leg's client: the HMI, or the gateway for the attacker.
 	s.host.net.now = at
 	inner := s.legs[len(s.legs)-1]
 	answer := s.host.net.plant.Serve(inner.client.Addr().String(), unit, pdu)

@@ -22,7 +22,7 @@ type Scenario struct {
 	Progress io.Writer
 }
 
-// Result is what a scenario recorded.
+// Result is the record of one scenario run.
 type Result struct {
 	Net      *Net
 	Operator campaign.OperatorStats
