@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"syscall"
@@ -72,7 +73,7 @@ func BenchmarkParseObject(b *testing.B) {
 	b.SetBytes(int64(plain))
 	b.ReportAllocs()
 
-	p := &Parser{Raw: bytesRaw(gz), Staged: &discardWriter{}, Detections: &countingDetections{}}
+	p := &Parser{Raw: bytesRaw(gz), Staged: &discardWriter{}, Detections: &countingDetections{}, Log: slog.New(slog.DiscardHandler)}
 	b.ResetTimer()
 	cpu := startCPUClock(b)
 	for b.Loop() {
