@@ -9,4 +9,4 @@ if command -v taskset >/dev/null; then
 	pin=(taskset -c 0)
 fi
 
-GOMAXPROCS=1 "${pin[@]}" go test -run='^$' -bench='ParseObject|ReadObject' -benchtime=5x "$@" ./internal/pipeline
+GOMAXPROCS=1 "${pin[@]}" go test -run='^$' -bench='StageObject|ParseObject|ReadObject' -benchtime=5x "$@" ./internal/pipeline

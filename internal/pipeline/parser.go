@@ -30,8 +30,12 @@ const digestHexLen = 32
 
 // Parser turns raw objects into staged Parquet, quarantine objects and detections.
 type Parser struct {
-	Raw        RawStore
-	Staged     ObjectWriter
+	Raw    RawStore
+	Staged ObjectWriter
+
+	// Detections stores the detections found in each object. A parser without one only
+	// stages: it derives no detections, as when the staged Parquet is rebuilt from raw
+	// objects whose detections are already stored.
 	Detections DetectionStore
 	Limits     rawobject.Limits
 	Log        *slog.Logger
@@ -169,7 +173,7 @@ func (p *Parser) addRecord(st *scanState, rec *telemetry.Record, line int) {
 	}
 	st.rows.AddRecord(rec, res.Key, line)
 
-	if rec.Alert != nil {
+	if rec.Alert != nil && p.Detections != nil {
 		ref := detection.RawRef{Bucket: res.Bucket, Key: res.Key, Line: line}
 		if det, ok := detection.FromRecord(*rec, res.Source, ref); ok {
 			st.detections.add(det)
@@ -235,7 +239,7 @@ func (p *Parser) write(ctx context.Context, res *Result, st *scanState) error {
 	}
 
 	// detections: idempotent puts keyed by content-derived IDs.
-	if len(res.Detections) > 0 {
+	if len(res.Detections) > 0 && p.Detections != nil {
 		// The same line twice in one object is one detection.
 		res.Detections = dedupeDetections(res.Detections)
 		inserted, err := p.Detections.Put(ctx, res.Detections)
