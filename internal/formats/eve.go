@@ -19,23 +19,25 @@ type eveBlock struct {
 
 // readEVE fills rec from a Suricata EVE object. Any event_type is telemetry; fields that an
 // event type does not carry stay zero.
-func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
+func readEVE(fields *jsonFields, hdr syslogHeader, rec *telemetry.Record) error {
 	f := jsonField{format: eveFormat}
 	blk := &eveBlock{}
 	rec.Format = telemetry.FormatEVE
 
 	// EventType: the event_type text.
-	eventType, _, err := f.str("event_type", top.eventType)
+	eventTypeValue := fields.get(fieldEventType)
+	eventType, _, err := f.str("event_type", eventTypeValue)
 	if err != nil {
 		return err
 	}
 	if eventType == "" {
-		return f.errorf(ErrBadField, top.eventType, `"event_type" is missing or empty`, nil)
+		return f.errorf(ErrBadField, eventTypeValue, `"event_type" is missing or empty`, nil)
 	}
 	rec.EventType = eventType
 
 	// EventTime: the EVE timestamp, else the syslog header's.
-	t, assumed, ok, err := f.timestamp("timestamp", top.timestamp)
+	timestamp := fields.get(fieldTimestamp)
+	t, assumed, ok, err := f.timestamp("timestamp", timestamp)
 	switch {
 	case err != nil:
 		return err
@@ -44,54 +46,54 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 	case !hdr.time.IsZero():
 		rec.EventTime, rec.TimeAssumedUTC = hdr.time, hdr.assumedUTC
 	default:
-		return f.errorf(ErrNoEventTime, top.timestamp, `"timestamp" missing and no syslog timestamp`, nil)
+		return f.errorf(ErrNoEventTime, timestamp, `"timestamp" missing and no syslog timestamp`, nil)
 	}
 
 	// Host: the EVE host field (a string, or an object with a name), else the syslog host.
-	if err := readEVEHost(top.host, f, hdr, rec); err != nil {
+	if err := readEVEHost(fields, f, hdr, rec); err != nil {
 		return err
 	}
 
 	// FlowID: exact digits, whether the number or a string carries them.
-	if err := readFlowID(top.flowID, f, rec); err != nil {
+	if err := readFlowID(fields.get(fieldFlowID), f, rec); err != nil {
 		return err
 	}
 
 	// SrcIP, DstIP, SrcPort, DstPort, Protocol: all optional, anomaly and stats have none.
-	if rec.SrcIP, err = f.addr("src_ip", top.srcIP); err != nil {
+	if rec.SrcIP, err = f.addr("src_ip", fields.get(fieldSrcIP)); err != nil {
 		return err
 	}
-	if rec.DstIP, err = f.addr("dest_ip", top.destIP); err != nil {
+	if rec.DstIP, err = f.addr("dest_ip", fields.get(fieldDestIP)); err != nil {
 		return err
 	}
-	if rec.SrcPort, err = f.port("src_port", top.srcPort, &blk.ports[0]); err != nil {
+	if rec.SrcPort, err = f.port("src_port", fields.get(fieldSrcPort), &blk.ports[0]); err != nil {
 		return err
 	}
-	if rec.DstPort, err = f.port("dest_port", top.destPort, &blk.ports[1]); err != nil {
+	if rec.DstPort, err = f.port("dest_port", fields.get(fieldDestPort), &blk.ports[1]); err != nil {
 		return err
 	}
-	if top.proto.kind == jsonString {
-		rec.Protocol = upperASCII(top.proto.stringValue())
+	if proto := fields.get(fieldProto); proto.kind == jsonString {
+		rec.Protocol = upperASCII(proto.stringValue())
 	}
 
 	// Alert and Action.
-	alertObj, ok, err := f.object("alert", top.alert)
+	_, ok, err = f.object("alert", fields.get(fieldAlert))
 	if err != nil {
 		return err
 	}
 	if ok {
-		if err := readEVEAlert(alertObj, blk, rec); err != nil {
+		if err := readEVEAlert(fields, blk, rec); err != nil {
 			return err
 		}
 	}
 
 	// Modbus.
-	modbusObj, ok, err := f.object("modbus", top.modbus)
+	_, ok, err = f.object("modbus", fields.get(fieldModbus))
 	if err != nil {
 		return err
 	}
 	if ok {
-		if err := readEVEModbus(modbusObj, blk, rec); err != nil {
+		if err := readEVEModbus(fields, blk, rec); err != nil {
 			return err
 		}
 	}
@@ -99,20 +101,23 @@ func readEVE(top *topFields, hdr syslogHeader, rec *telemetry.Record) error {
 }
 
 // hostKeys are the members of an object-valued host field that name the host, in order.
-var hostKeys = []string{"name", "hostname"}
+var hostKeys = [...]struct {
+	key string
+	id  jsonFieldID
+}{{"name", fieldHostName}, {"hostname", fieldHostHostname}}
 
-func readEVEHost(v jsonValue, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
+// readEVEHost fills rec.Host from the EVE host field, else from the syslog header.
+func readEVEHost(fields *jsonFields, f jsonField, hdr syslogHeader, rec *telemetry.Record) error {
 	rec.Host = hdr.host
-	switch v.kind {
+	switch v := fields.get(fieldHost); v.kind {
 	case jsonString:
 		if name := v.stringValue(); name != "" {
 			rec.Host = name
 		}
 	case jsonObject:
-		var found [2]jsonValue
-		lookup(v, hostKeys, found[:])
-		for i, key := range hostKeys {
-			name, ok, err := f.at("host.").str(key, found[i])
+		hostField := jsonField{format: f.format, path: "host."}
+		for _, member := range hostKeys {
+			name, ok, err := hostField.str(member.key, fields.get(member.id))
 			if err != nil {
 				return err
 			}
@@ -155,18 +160,14 @@ func readFlowID(v jsonValue, f jsonField, rec *telemetry.Record) error {
 	return nil
 }
 
-// alertKeys are the alert members readEVEAlert reads, in the order of its found array.
-var alertKeys = []string{"action", "signature_id", "signature", "category", "severity", "metadata"}
-
 // readEVEAlert fills rec.Alert and rec.Action from the alert object.
-func readEVEAlert(obj jsonValue, blk *eveBlock, rec *telemetry.Record) error {
-	f := jsonField{format: eveFormat}.at("alert.")
+func readEVEAlert(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) error {
+	f := jsonField{format: eveFormat, path: "alert."}
 	a := &blk.alert
 	a.Count = 1
 	rec.Alert = a
-	var found [6]jsonValue
-	lookup(obj, alertKeys, found[:])
-	action, signatureID, signature, category, severity, metadata := found[0], found[1], found[2], found[3], found[4], found[5]
+	action, signatureID, signature := fields.get(fieldAlertAction), fields.get(fieldAlertSignatureID), fields.get(fieldAlertSignature)
+	category, severity, metadata := fields.get(fieldAlertCategory), fields.get(fieldAlertSeverity), fields.get(fieldAlertMetadata)
 
 	// Action: allowed or blocked.
 	if action.kind == jsonString {

@@ -10,14 +10,6 @@ import (
 // (Modbus Application Protocol v1.1b3, section 7).
 const modbusExceptionBit = 0x80
 
-// Member names of Suricata's modbus object, in the order of the found arrays below.
-var (
-	modbusSideKeys    = []string{"request", "response"}
-	modbusMessageKeys = []string{"transaction_id", "unit_id", "function_raw", "exception", "access_type", "read", "write"}
-	modbusBlockKeys   = []string{"address", "quantity", "data"}
-	modbusRawKeys     = []string{"raw"}
-)
-
 // Indexes into eveBlock.modbusInts.
 const (
 	modbusTransaction = iota
@@ -28,27 +20,42 @@ const (
 	modbusQuantity
 )
 
+// modbusSide is the request or response object of Suricata's modbus object.
+type modbusSide struct {
+	key  string
+	id   jsonFieldID // the object
+	base jsonFieldID // its members
+	// Paths that name its members and those of its nested objects in errors. They are
+	// spelled out because joining them per line would allocate.
+	path, exceptionPath, readPath, writePath string
+}
+
+// modbusSides are the request and response, in the order they are read.
+var modbusSides = [...]modbusSide{
+	{"request", fieldModbusRequest, fieldModbusRequestBase,
+		"modbus.request.", "modbus.request.exception.", "modbus.request.read.", "modbus.request.write."},
+	{"response", fieldModbusResponse, fieldModbusResponseBase,
+		"modbus.response.", "modbus.response.exception.", "modbus.response.read.", "modbus.response.write."},
+}
+
 // readEVEModbus fills rec.Modbus from Suricata's modbus object: the request gives the
 // transaction, unit, function and addresses; the response adds the exception code.
-func readEVEModbus(obj jsonValue, blk *eveBlock, rec *telemetry.Record) error {
-	f := jsonField{format: eveFormat}.at("modbus.")
+func readEVEModbus(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) error {
+	f := jsonField{format: eveFormat, path: "modbus."}
 	m := &blk.modbus
 	rec.Modbus = m
 
-	var sides [2]jsonValue
-	lookup(obj, modbusSideKeys, sides[:])
-
 	// Each field comes from the request when it has it, else from the response.
-	prefixes := [2]string{"request.", "response."}
-	for i, side := range sides {
-		msg, ok, err := f.object(modbusSideKeys[i], side)
+	for i := range modbusSides {
+		side := &modbusSides[i]
+		_, ok, err := f.object(side.key, fields.get(side.id))
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		if err := readModbusMessage(msg, f.at(prefixes[i]), m, &blk.modbusInts); err != nil {
+		if err := readModbusMessage(fields, side, m, &blk.modbusInts); err != nil {
 			return err
 		}
 	}
@@ -56,27 +63,26 @@ func readEVEModbus(obj jsonValue, blk *eveBlock, rec *telemetry.Record) error {
 }
 
 // readModbusMessage fills the fields of m that are still unset from one request or response.
-func readModbusMessage(msg jsonValue, f jsonField, m *telemetry.Modbus, slots *[6]int) error {
-	var found [7]jsonValue
-	lookup(msg, modbusMessageKeys, found[:])
-	transactionID, unitID, functionRaw, exception, accessType := found[0], found[1], found[2], found[3], found[4]
+func readModbusMessage(fields *jsonFields, side *modbusSide, m *telemetry.Modbus, slots *[6]int) error {
+	f := jsonField{format: eveFormat, path: side.path}
+	base := side.base
 	var err error
 
 	// TransactionID, UnitID.
 	if m.TransactionID == nil {
-		if m.TransactionID, err = f.intInto("transaction_id", transactionID, 0, 65535, &slots[modbusTransaction]); err != nil {
+		if m.TransactionID, err = f.intInto("transaction_id", fields.get(base+messageTransactionID), 0, 65535, &slots[modbusTransaction]); err != nil {
 			return err
 		}
 	}
 	if m.UnitID == nil {
-		if m.UnitID, err = f.intInto("unit_id", unitID, 0, 255, &slots[modbusUnit]); err != nil {
+		if m.UnitID, err = f.intInto("unit_id", fields.get(base+messageUnitID), 0, 255, &slots[modbusUnit]); err != nil {
 			return err
 		}
 	}
 
 	// Function: function_raw without the exception bit.
 	if m.Function == nil {
-		if m.Function, err = f.intInto("function_raw", functionRaw, 0, 255, &slots[modbusFunction]); err != nil {
+		if m.Function, err = f.intInto("function_raw", fields.get(base+messageFunctionRaw), 0, 255, &slots[modbusFunction]); err != nil {
 			return err
 		}
 		if m.Function != nil {
@@ -85,37 +91,40 @@ func readModbusMessage(msg jsonValue, f jsonField, m *telemetry.Modbus, slots *[
 	}
 
 	// Exception: exception.raw.
-	exc, ok, err := f.object("exception", exception)
+	_, ok, err := f.object("exception", fields.get(base+messageException))
 	if err != nil {
 		return err
 	}
 	if ok && m.Exception == nil {
-		var raw [1]jsonValue
-		lookup(exc, modbusRawKeys, raw[:])
-		if m.Exception, err = f.at("exception.").intInto("raw", raw[0], 0, 255, &slots[modbusException]); err != nil {
+		excField := jsonField{format: eveFormat, path: side.exceptionPath}
+		if m.Exception, err = excField.intInto("raw", fields.get(base+messageExceptionRaw), 0, 255, &slots[modbusException]); err != nil {
 			return err
 		}
 	}
 
 	// Access: "READ | COILS" split into words.
-	if m.Access == nil && accessType.kind == jsonString {
+	if accessType := fields.get(base + messageAccessType); m.Access == nil && accessType.kind == jsonString {
 		m.Access = splitAccess(accessType.stringValue())
 	}
 
 	// Address, Quantity and Values from the read or write block of a request.
 	blocks := [2]struct {
-		key, prefix string
-		v           jsonValue
-	}{{"read", "read.", found[5]}, {"write", "write.", found[6]}}
+		key, path string
+		id, base  jsonFieldID
+	}{
+		{"read", side.readPath, base + messageRead, base + messageReadBlock},
+		{"write", side.writePath, base + messageWrite, base + messageWriteBlock},
+	}
 	for _, block := range blocks {
-		b, ok, err := f.object(block.key, block.v)
+		_, ok, err := f.object(block.key, fields.get(block.id))
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		if err := readModbusBlock(b, f.at(block.prefix), block.key == "write", m, slots); err != nil {
+		blockField := jsonField{format: eveFormat, path: block.path}
+		if err := readModbusBlock(fields, block.base, blockField, block.key == "write", m, slots); err != nil {
 			return err
 		}
 	}
@@ -123,26 +132,24 @@ func readModbusMessage(msg jsonValue, f jsonField, m *telemetry.Modbus, slots *[
 }
 
 // readModbusBlock reads a read or write block's address, quantity and, for a single write,
-// its value.
-func readModbusBlock(b jsonValue, f jsonField, write bool, m *telemetry.Modbus, slots *[6]int) error {
-	var found [3]jsonValue
-	lookup(b, modbusBlockKeys, found[:])
+// its value. The block's members start at base.
+func readModbusBlock(fields *jsonFields, base jsonFieldID, f jsonField, write bool, m *telemetry.Modbus, slots *[6]int) error {
 	var err error
 
 	if m.Address == nil {
-		if m.Address, err = f.intInto("address", found[0], 0, 65535, &slots[modbusAddress]); err != nil {
+		if m.Address, err = f.intInto("address", fields.get(base+blockAddress), 0, 65535, &slots[modbusAddress]); err != nil {
 			return err
 		}
 	}
 	if m.Quantity == nil {
-		if m.Quantity, err = f.intInto("quantity", found[1], 0, 65535, &slots[modbusQuantity]); err != nil {
+		if m.Quantity, err = f.intInto("quantity", fields.get(base+blockQuantity), 0, 65535, &slots[modbusQuantity]); err != nil {
 			return err
 		}
 	}
 
 	// A single write logs its value as a number; multiple writes log raw bytes as text.
-	if write && m.Values == nil && found[2].kind == jsonNumber {
-		value, _, err := f.integer("data", found[2], 0, 65535, ErrBadNumber)
+	if data := fields.get(base + blockData); write && m.Values == nil && data.kind == jsonNumber {
+		value, _, err := f.integer("data", data, 0, 65535, ErrBadNumber)
 		if err != nil {
 			return err
 		}

@@ -31,45 +31,43 @@ func jsonOrder(hint string) [3]jsonShape {
 }
 
 // matchesShape reports whether an object with these top-level fields has the keys of a shape.
-func matchesShape(top *topFields, shape jsonShape) bool {
-	hasEventType := top.eventType.kind != 0
+func matchesShape(fields *jsonFields, shape jsonShape) bool {
+	has := func(id jsonFieldID) bool { return fields.spans[id].kind != 0 }
 	switch shape {
 	case shapeEnvelope:
-		return top.log.kind != 0 && top.date.kind != 0 && !hasEventType && top.rule.kind == 0
+		return has(fieldLog) && has(fieldDate) && !has(fieldEventType) && !has(fieldRule)
 	case shapeEVE:
-		return hasEventType
+		return has(fieldEventType)
 	case shapeSensor:
-		return !hasEventType && top.sensor.kind != 0 && top.rule.kind != 0
+		return !has(fieldEventType) && has(fieldSensor) && has(fieldRule)
 	}
 	return false
 }
 
 // parseJSONLine parses the JSON object at s[start:], after an optional syslog header.
 func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
-	// One pass validates the line and records every value on a tape. The record keeps only
-	// strings, never the tape, so the tape goes back to the pool on return.
-	root, err := scanJSON(s, start)
+	// One pass validates the line and stores the members that any JSON format reads, as
+	// offsets into the line, so the readers below look nothing up.
+	var fields jsonFields
+	root, err := scanJSON(s, start, &fields)
 	if err != nil {
 		return rec, jsonError(err)
 	}
-	defer putTape(root.tape)
 	if root.kind != jsonObject {
 		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + root.typeName() + ", not an object", Err: ErrUnknownFormat}
 	}
-	var top topFields
-	top.collect(root)
 
 	for _, shape := range jsonOrder(ctx.SourceHint) {
-		if !matchesShape(&top, shape) {
+		if !matchesShape(&fields, shape) {
 			continue
 		}
 		switch shape {
 		case shapeEnvelope:
-			return unwrapEnvelope(&top, hdr, ctx, env, rec)
+			return unwrapEnvelope(&fields, hdr, ctx, env, rec)
 		case shapeEVE:
-			err = readEVE(&top, hdr, &rec)
+			err = readEVE(&fields, hdr, &rec)
 		case shapeSensor:
-			err = readSensorAlert(&top, &rec)
+			err = readSensorAlert(&fields, &rec)
 		}
 		return rec, err
 	}
@@ -78,28 +76,29 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 
 // unwrapEnvelope parses the line inside a log shipper envelope. The envelope's date sets only
 // IngestTime; the inner line becomes the record, Raw included.
-func unwrapEnvelope(top *topFields, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
+func unwrapEnvelope(fields *jsonFields, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
 	const format = "envelope"
+	logValue := fields.get(fieldLog)
 
 	// Only one level is unwrapped, and only a bare envelope: a shipper never adds a header.
 	if env != nil {
-		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
+		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
 	}
 	if hdr.kind != syslogNone {
-		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
+		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
 	}
 
 	// IngestTime from "date".
-	date, err := readEnvelopeDate(top.date)
+	date, err := readEnvelopeDate(fields.get(fieldDate))
 	if err != nil {
 		return rec, err
 	}
 
 	// The inner line. Shippers that tail container logs keep its line ending; Raw does not.
-	if top.log.kind != jsonString {
-		return rec, &ParseError{Format: format, Column: top.log.pos + 1, Detail: `"log" is a ` + top.log.typeName() + ", not a string", Err: ErrBadField}
+	if logValue.kind != jsonString {
+		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: `"log" is a ` + logValue.typeName() + ", not a string", Err: ErrBadField}
 	}
-	inner := strings.TrimRight(top.log.stringValue(), "\r\n")
+	inner := strings.TrimRight(logValue.stringValue(), "\r\n")
 
 	innerRec, err := parseLine(inner, ctx, &envelope{date: &date})
 	if err != nil {

@@ -7,127 +7,16 @@ import (
 	"time"
 )
 
-// topFields are the top-level members of a JSON line that any of the JSON formats reads,
-// gathered in one walk over the tape.
-type topFields struct {
-	// Shape keys.
-	eventType, log, date, rule, sensor jsonValue
-	// Shared by EVE and sensor alerts.
-	timestamp, srcIP, srcPort, modbus jsonValue
-	// EVE only.
-	flowID, destIP, destPort, proto, host, alert jsonValue
-	// Sensor alerts only.
-	severity, techniques, dstIP, dstPort, srcZone, dstZone, count, firstSeen, lastSeen, message jsonValue
-}
-
-// collect fills t from the members of obj, keeping the first of duplicate keys.
-func (t *topFields) collect(obj jsonValue) {
-	tape := obj.tape
-	for i := tape.entries[obj.index].firstChild; i != 0; i = tape.entries[i].next {
-		if slot := t.slot(tape.key(i)); slot != nil && slot.kind == 0 {
-			*slot = tape.valueAt(i)
-		}
-	}
-}
-
-// slot returns the field for a top-level key, nil for keys no format reads.
-func (t *topFields) slot(key string) *jsonValue {
-	switch key {
-	case "event_type":
-		return &t.eventType
-	case "log":
-		return &t.log
-	case "date":
-		return &t.date
-	case "rule":
-		return &t.rule
-	case "sensor":
-		return &t.sensor
-	case "timestamp":
-		return &t.timestamp
-	case "src_ip":
-		return &t.srcIP
-	case "src_port":
-		return &t.srcPort
-	case "modbus":
-		return &t.modbus
-	case "flow_id":
-		return &t.flowID
-	case "dest_ip":
-		return &t.destIP
-	case "dest_port":
-		return &t.destPort
-	case "proto":
-		return &t.proto
-	case "host":
-		return &t.host
-	case "alert":
-		return &t.alert
-	case "severity":
-		return &t.severity
-	case "techniques":
-		return &t.techniques
-	case "dst_ip":
-		return &t.dstIP
-	case "dst_port":
-		return &t.dstPort
-	case "src_zone":
-		return &t.srcZone
-	case "dst_zone":
-		return &t.dstZone
-	case "count":
-		return &t.count
-	case "first_seen":
-		return &t.firstSeen
-	case "last_seen":
-		return &t.lastSeen
-	case "message":
-		return &t.message
-	}
-	return nil
-}
-
-// lookup fills out[i] with the member of obj named keys[i], keeping the first of duplicate
-// keys; members not found stay zero (kind 0).
-func lookup(obj jsonValue, keys []string, out []jsonValue) {
-	if obj.kind != jsonObject {
-		return
-	}
-	tape := obj.tape
-	for i := tape.entries[obj.index].firstChild; i != 0; i = tape.entries[i].next {
-		key := tape.key(i)
-		for k, want := range keys {
-			if want == key && out[k].kind == 0 {
-				out[k] = tape.valueAt(i)
-				break
-			}
-		}
-	}
-}
-
 // jsonField reads the members of one JSON object of a format and names them in errors. Each
 // reader takes the member's key, for the message, and its value, zero when absent.
 type jsonField struct {
-	format string    // e.g. "EVE record"
-	path   [3]string // the keys leading to the object, each ending in '.', e.g. "alert."
-}
-
-// at returns the reader for a nested object. The path is joined only when an error names it,
-// so reading a valid line builds no strings.
-func (f jsonField) at(prefix string) jsonField {
-	for i := range f.path {
-		if f.path[i] == "" {
-			f.path[i] = prefix
-			return f
-		}
-	}
-	f.path[len(f.path)-1] += prefix
-	return f
+	format string // e.g. "EVE record"
+	path   string // the keys leading to the object, each ending in '.', e.g. "modbus.request."
 }
 
 // name returns the member's full key for error messages, e.g. "alert.severity".
 func (f jsonField) name(key string) string {
-	return f.path[0] + f.path[1] + f.path[2] + key
+	return f.path + key
 }
 
 // errorf returns a ParseError at v's column, or with no column when v is absent.

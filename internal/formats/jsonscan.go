@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// maxJSONLine bounds the lines the scanner reads, because tape offsets are int32.
+// maxJSONLine bounds the lines the scanner reads, because recorded offsets are int32.
 const maxJSONLine = 1<<31 - 1
 
 // maxJSONDepth bounds object and array nesting. EVE records nest four levels (modbus,
@@ -33,14 +33,17 @@ type jsonSyntaxError struct {
 
 func (e *jsonSyntaxError) Error() string { return e.msg }
 
-// jsonScanner validates JSON text and records its values on a tape.
+// jsonScanner validates JSON text in one pass. Inside the objects that a jsonNode describes,
+// it stores the members the formats read in fields as it meets their keys, so no second
+// pass over the line looks them up.
 type jsonScanner struct {
 	s     string
 	pos   int
 	depth int
-	tape  *jsonTape
 	// escaped is set by str when the string it read had a backslash escape.
 	escaped bool
+	// fields receives the members of described objects. When it is nil, nothing is stored.
+	fields *jsonFields
 }
 
 // stringStops marks the bytes that end a run of plain string content: the closing quote, a
@@ -62,123 +65,156 @@ func (sc *jsonScanner) eof() error {
 	return &jsonSyntaxError{pos: sc.pos, truncated: true, msg: "unexpected end of line"}
 }
 
+// skipSpace moves past blanks. Lines from shippers and sensors are compact JSON, so the
+// first test usually ends it, and the function stays small enough to inline.
 func (sc *jsonScanner) skipSpace() {
-	for sc.pos < len(sc.s) {
-		switch sc.s[sc.pos] {
-		case ' ', '\t', '\n', '\r':
-			sc.pos++
-		default:
-			return
-		}
+	for sc.pos < len(sc.s) && sc.s[sc.pos] <= ' ' && isBlank(sc.s[sc.pos]) {
+		sc.pos++
 	}
 }
 
-// value reads and validates one value, nested values included, and appends it and them to
-// the tape. It returns the value's entry index.
-func (sc *jsonScanner) value(keyStart, keyEnd int) (int32, error) {
+// value reads and validates one value, nested values included, and returns its kind. For an
+// object, node names which of its members go to sc.fields, with their IDs counted from base.
+func (sc *jsonScanner) value(node jsonNode, base jsonFieldID) (byte, error) {
 	sc.skipSpace()
 	if sc.pos >= len(sc.s) {
 		return 0, sc.eof()
 	}
 
-	// Offsets fit in int32 because scanJSON rejects longer lines.
-	index := int32(len(sc.tape.entries))
-	sc.tape.entries = append(sc.tape.entries, tapeEntry{keyStart: int32(keyStart), keyEnd: int32(keyEnd), start: int32(sc.pos)})
-
-	var kind byte
-	var err error
+	// Strings and numbers come first because they are most of the values in a line.
 	switch c := sc.s[sc.pos]; {
-	case c == '{':
-		kind, err = jsonObject, sc.container('}', index)
-	case c == '[':
-		kind, err = jsonArray, sc.container(']', index)
 	case c == '"':
-		kind, err = jsonString, sc.str()
-		if sc.escaped {
-			sc.tape.entries[index].flags |= valueEscaped
-		}
+		return jsonString, sc.str()
 	case c == '-' || isDigit(c):
-		kind, err = jsonNumber, sc.number()
+		return jsonNumber, sc.number()
+	case c == '{':
+		return jsonObject, sc.object(node, base)
+	case c == '[':
+		return jsonArray, sc.array()
 	case c == 't':
-		kind, err = jsonTrue, sc.literal("true")
+		return jsonTrue, sc.literal("true")
 	case c == 'f':
-		kind, err = jsonFalse, sc.literal("false")
+		return jsonFalse, sc.literal("false")
 	case c == 'n':
-		kind, err = jsonNull, sc.literal("null")
+		return jsonNull, sc.literal("null")
 	default:
 		return 0, sc.fail("invalid character " + strconv.QuoteRune(rune(c)) + " looking for a value")
 	}
-	if err != nil {
-		return 0, err
-	}
-
-	e := &sc.tape.entries[index]
-	e.kind = kind
-	e.end = int32(sc.pos)
-	return index, nil
 }
 
-// container reads an object or array from its opening bracket to the closing one, linking
-// its members on the tape under the entry parent.
-func (sc *jsonScanner) container(closing byte, parent int32) error {
+// open enters the object or array whose bracket is at sc.pos.
+func (sc *jsonScanner) open() error {
 	sc.depth++
 	if sc.depth > maxJSONDepth {
 		return sc.fail("nested deeper than " + strconv.Itoa(maxJSONDepth) + " levels")
 	}
 	sc.pos++
+	return nil
+}
 
+// object reads an object from its opening brace to the closing one. Members whose keys node
+// describes are stored in sc.fields, and the first of duplicate keys wins.
+func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
+	if err := sc.open(); err != nil {
+		return err
+	}
 	sc.skipSpace()
 	if sc.pos >= len(sc.s) {
 		return sc.eof()
 	}
-	if sc.s[sc.pos] == closing {
+	if sc.s[sc.pos] == '}' {
+		sc.pos++
+		sc.depth--
+		return nil
+	}
+	if sc.fields == nil {
+		node = nodeNone
+	}
+
+	for {
+		// The key and a colon.
+		sc.skipSpace()
+		if sc.pos >= len(sc.s) {
+			return sc.eof()
+		}
+		if sc.s[sc.pos] != '"' {
+			return sc.fail("object key is not a string")
+		}
+		keyStart := sc.pos
+		if err := sc.str(); err != nil {
+			return err
+		}
+		keyEnd, keyEscaped := sc.pos, sc.escaped
+		sc.skipSpace()
+		if sc.pos >= len(sc.s) {
+			return sc.eof()
+		}
+		if sc.s[sc.pos] != ':' {
+			return sc.fail("missing ':' after object key")
+		}
+		sc.pos++
+
+		// The value, stored when the key names a field that is still empty.
+		id, child, childBase := noJSONField, nodeNone, jsonFieldID(0)
+		if node != nodeNone {
+			key := sc.s[keyStart+1 : keyEnd-1]
+			if keyEscaped {
+				key = decodeJSONString(sc.s[keyStart:keyEnd])
+			}
+			id, child, childBase = memberField(node, base, key)
+			if id != noJSONField && sc.fields.spans[id].kind != 0 {
+				id, child = noJSONField, nodeNone
+			}
+		}
+		sc.skipSpace()
+		start := sc.pos
+		kind, err := sc.value(child, childBase)
+		if err != nil {
+			return err
+		}
+		if id != noJSONField {
+			// Offsets fit in int32 because scanJSON rejects longer lines.
+			sc.fields.spans[id] = jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: kind == jsonString && sc.escaped}
+		}
+
+		// Then a comma and the next member, or the closing brace.
+		sc.skipSpace()
+		if sc.pos >= len(sc.s) {
+			return sc.eof()
+		}
+		switch sc.s[sc.pos] {
+		case ',':
+			sc.pos++
+		case '}':
+			sc.pos++
+			sc.depth--
+			return nil
+		default:
+			return sc.fail("missing ',' or '}'")
+		}
+	}
+}
+
+// array reads an array from its opening bracket to the closing one. No format reads fields
+// inside arrays, so nothing in them is stored.
+func (sc *jsonScanner) array() error {
+	if err := sc.open(); err != nil {
+		return err
+	}
+	sc.skipSpace()
+	if sc.pos >= len(sc.s) {
+		return sc.eof()
+	}
+	if sc.s[sc.pos] == ']' {
 		sc.pos++
 		sc.depth--
 		return nil
 	}
 
-	previous := int32(0)
 	for {
-		// An object member starts with its key and a colon.
-		keyStart, keyEnd := 0, 0
-		keyWasEscaped := false
-		if closing == '}' {
-			sc.skipSpace()
-			if sc.pos >= len(sc.s) {
-				return sc.eof()
-			}
-			if sc.s[sc.pos] != '"' {
-				return sc.fail("object key is not a string")
-			}
-			keyStart = sc.pos
-			if err := sc.str(); err != nil {
-				return err
-			}
-			keyEnd = sc.pos
-			keyWasEscaped = sc.escaped
-			sc.skipSpace()
-			if sc.pos >= len(sc.s) {
-				return sc.eof()
-			}
-			if sc.s[sc.pos] != ':' {
-				return sc.fail("missing ':' after object key")
-			}
-			sc.pos++
-		}
-
-		child, err := sc.value(keyStart, keyEnd)
-		if err != nil {
+		if _, err := sc.value(nodeNone, 0); err != nil {
 			return err
 		}
-		if keyWasEscaped {
-			sc.tape.entries[child].flags |= keyEscaped
-		}
-		if previous == 0 {
-			sc.tape.entries[parent].firstChild = child
-		} else {
-			sc.tape.entries[previous].next = child
-		}
-		previous = child
 
 		// Then a comma and the next element, or the closing bracket.
 		sc.skipSpace()
@@ -188,12 +224,12 @@ func (sc *jsonScanner) container(closing byte, parent int32) error {
 		switch sc.s[sc.pos] {
 		case ',':
 			sc.pos++
-		case closing:
+		case ']':
 			sc.pos++
 			sc.depth--
 			return nil
 		default:
-			return sc.fail("missing ',' or '" + string(closing) + "'")
+			return sc.fail("missing ',' or ']'")
 		}
 	}
 }
@@ -337,23 +373,29 @@ func (sc *jsonScanner) literal(word string) error {
 	return sc.fail("invalid literal")
 }
 
-// scanJSON validates the single JSON value that makes up s[start:] and returns it. The caller
-// returns the value's tape with putTape when it no longer reads the value.
-func scanJSON(s string, start int) (jsonValue, error) {
+// scanJSON validates the single JSON value that makes up s[start:] and returns it. When
+// fields is not nil, the members of a top-level object that the JSON formats read are
+// stored there, down to the nested objects that jsonNode describes.
+func scanJSON(s string, start int, fields *jsonFields) (jsonValue, error) {
 	if len(s) > maxJSONLine {
 		return jsonValue{}, &jsonSyntaxError{pos: maxJSONLine, msg: "line longer than " + strconv.Itoa(maxJSONLine) + " bytes"}
 	}
-	sc := jsonScanner{s: s, pos: start, tape: getTape(s)}
-	root, err := sc.value(0, 0)
-	if err == nil {
-		sc.skipSpace()
-		if sc.pos < len(s) {
-			err = sc.fail("data after the JSON value")
-		}
+	if fields != nil {
+		fields.line = s
 	}
+
+	sc := jsonScanner{s: s, pos: start, fields: fields}
+	sc.skipSpace()
+	valueStart := sc.pos
+	kind, err := sc.value(nodeTop, 0)
 	if err != nil {
-		putTape(sc.tape)
 		return jsonValue{}, err
 	}
-	return sc.tape.valueAt(root), nil
+	value := jsonValue{kind: kind, escaped: kind == jsonString && sc.escaped, text: s[valueStart:sc.pos], pos: valueStart}
+
+	sc.skipSpace()
+	if sc.pos < len(s) {
+		return jsonValue{}, sc.fail("data after the JSON value")
+	}
+	return value, nil
 }

@@ -43,11 +43,10 @@ func TestScanJSONValidity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := scanJSON(tt.input, 0)
+			v, err := scanJSON(tt.input, 0, nil)
 			if tt.valid {
 				require.NoError(t, err)
 				assert.Equal(t, strings.TrimSpace(tt.input), v.text)
-				putTape(v.tape)
 				return
 			}
 			require.Error(t, err)
@@ -60,14 +59,13 @@ func TestScanJSONValidity(t *testing.T) {
 
 func TestScanJSONDepthLimit(t *testing.T) {
 	deep := strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1)
-	_, err := scanJSON(deep, 0)
+	_, err := scanJSON(deep, 0, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nested deeper")
 
 	ok := strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)
-	v, err := scanJSON(ok, 0)
+	_, err = scanJSON(ok, 0, nil)
 	require.NoError(t, err)
-	putTape(v.tape)
 }
 
 func TestDecodeJSONString(t *testing.T) {
@@ -104,7 +102,8 @@ func FuzzScanJSON(f *testing.F) {
 	f.Add(`{"a":"\ud83d\ude00\u0000","b":[1e5,-0.0,true,false,null]}`)
 
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := scanJSON(s, 0)
+		var fields jsonFields
+		v, err := scanJSON(s, 0, &fields)
 		if err != nil {
 			if strings.Contains(err.Error(), "nested deeper") {
 				return
@@ -114,24 +113,56 @@ func FuzzScanJSON(f *testing.F) {
 			}
 			return
 		}
-		defer putTape(v.tape)
 		if !json.Valid([]byte(s)) {
 			t.Fatalf("scanJSON(%q) accepted input that encoding/json rejects", s)
 		}
 
-		// Every string and key on the tape reads like encoding/json decodes it.
-		for i := range v.tape.entries {
-			val := v.tape.valueAt(int32(i))
-			if val.kind == jsonString {
-				compareDecoded(t, val.text, val.stringValue())
-			}
-			_ = val.members(func(key string, member jsonValue) error {
-				e := v.tape.entries[member.index]
-				compareDecoded(t, s[e.keyStart:e.keyEnd], key)
-				return nil
-			})
-		}
+		// Every string and key in the value reads like encoding/json decodes it.
+		compareTree(t, s, v)
 	})
+}
+
+// compareTree checks every string and key inside v against encoding/json's decoding, and
+// that each child's position points at its text in the line s.
+func compareTree(t *testing.T, s string, v jsonValue) {
+	t.Helper()
+
+	if s[v.pos:v.pos+len(v.text)] != v.text {
+		t.Fatalf("value %q is not at offset %d of %q", v.text, v.pos, s)
+	}
+	if v.kind == jsonString {
+		compareDecoded(t, v.text, v.stringValue())
+	}
+	if v.kind != jsonObject && v.kind != jsonArray {
+		return
+	}
+	var quotedKeys []string
+	err := v.children(func(quotedKey string, _ bool, child jsonValue) error {
+		quotedKeys = append(quotedKeys, quotedKey)
+		compareTree(t, s, child)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("children of %q: %v", v.text, err)
+	}
+	if v.kind != jsonObject {
+		return
+	}
+
+	// members decodes the keys that children returned quoted, in the same order.
+	var keys []string
+	if err := v.members(func(key string, _ jsonValue) error {
+		keys = append(keys, key)
+		return nil
+	}); err != nil {
+		t.Fatalf("members of %q: %v", v.text, err)
+	}
+	if len(keys) != len(quotedKeys) {
+		t.Fatalf("members of %q: %d keys, children found %d", v.text, len(keys), len(quotedKeys))
+	}
+	for i, key := range keys {
+		compareDecoded(t, quotedKeys[i], key)
+	}
 }
 
 // compareDecoded compares one string with encoding/json's decoding. Invalid UTF-8 is left

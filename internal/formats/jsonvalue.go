@@ -2,7 +2,6 @@ package formats
 
 import (
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -13,70 +12,7 @@ type jsonValue struct {
 	kind    byte
 	escaped bool // a string with backslash escapes, which reading must decode
 	text    string
-	pos     int       // byte offset of text in the line
-	tape    *jsonTape // the scan that found the value; its children are listed there
-	index   int32     // the value's entry in tape
-}
-
-// tapeEntry is one value of a scanned line. Entries hold offsets, not strings or pointers,
-// so a pooled tape is cheap to reuse and costs the garbage collector nothing to scan.
-type tapeEntry struct {
-	keyStart, keyEnd int32 // the member's quoted key, empty for array elements and the root
-	start, end       int32 // the value's text
-	firstChild       int32 // a container's first member, 0 when it has none
-	next             int32 // the next member of the same container, 0 after the last
-	kind             byte
-	flags            byte // keyEscaped, valueEscaped
-}
-
-// tapeEntry.flags bits.
-const (
-	keyEscaped   = 1 << iota // the key has backslash escapes
-	valueEscaped             // the string value has backslash escapes
-)
-
-// jsonTape lists every value of a line in document order, so a nested object is read
-// without scanning its text again.
-type jsonTape struct {
-	s       string
-	entries []tapeEntry
-}
-
-// maxPooledTape bounds the tapes kept for reuse, so one huge line does not pin its tape.
-const maxPooledTape = 1 << 14
-
-var tapePool = sync.Pool{New: func() any { return new(jsonTape) }}
-
-func getTape(s string) *jsonTape {
-	t := tapePool.Get().(*jsonTape)
-	t.s = s
-	t.entries = t.entries[:0]
-	return t
-}
-
-func putTape(t *jsonTape) {
-	t.s = ""
-	if cap(t.entries) <= maxPooledTape {
-		tapePool.Put(t)
-	}
-}
-
-// key returns the decoded key of object member i.
-func (t *jsonTape) key(i int32) string {
-	e := &t.entries[i]
-	if e.keyEnd-e.keyStart < 2 {
-		return ""
-	}
-	if e.flags&keyEscaped != 0 {
-		return decodeJSONString(t.s[e.keyStart:e.keyEnd])
-	}
-	return t.s[e.keyStart+1 : e.keyEnd-1]
-}
-
-// valueAt returns the value of entry i.
-func (t *jsonTape) valueAt(i int32) jsonValue {
-	e := &t.entries[i]
-	return jsonValue{kind: e.kind, escaped: e.flags&valueEscaped != 0, text: t.s[e.start:e.end], pos: int(e.start), tape: t, index: i}
+	pos     int // byte offset of text in the line
 }
 
 // typeName returns the JSON type name for error messages.
@@ -112,13 +48,13 @@ func (v jsonValue) members(fn memberFunc) error {
 	if v.kind != jsonObject {
 		return nil
 	}
-	t := v.tape
-	for i := t.entries[v.index].firstChild; i != 0; i = t.entries[i].next {
-		if err := fn(t.key(i), t.valueAt(i)); err != nil {
-			return err
+	return v.children(func(quotedKey string, keyEscaped bool, val jsonValue) error {
+		key := quotedKey[1 : len(quotedKey)-1]
+		if keyEscaped {
+			key = decodeJSONString(quotedKey)
 		}
-	}
-	return nil
+		return fn(key, val)
+	})
 }
 
 // elements calls fn for each element of an array value.
@@ -126,13 +62,63 @@ func (v jsonValue) elements(fn func(i int, val jsonValue) error) error {
 	if v.kind != jsonArray {
 		return nil
 	}
-	t := v.tape
 	k := 0
-	for i := t.entries[v.index].firstChild; i != 0; i = t.entries[i].next {
-		if err := fn(k, t.valueAt(i)); err != nil {
+	return v.children(func(_ string, _ bool, val jsonValue) error {
+		err := fn(k, val)
+		k++
+		return err
+	})
+}
+
+// children calls fn for each member of an object or element of an array, with the member's
+// quoted key, or "" for an element. The scanner stores no children, so this reads the
+// value's text again. The formats call it only on short arrays and small objects. The text
+// was validated, but every read is still bounds-checked and any error is returned.
+func (v jsonValue) children(fn func(quotedKey string, keyEscaped bool, val jsonValue) error) error {
+	closing := byte(']')
+	if v.kind == jsonObject {
+		closing = '}'
+	}
+	sc := jsonScanner{s: v.text, pos: 1}
+	sc.skipSpace()
+	if sc.pos < len(sc.s) && sc.s[sc.pos] == closing {
+		return nil
+	}
+
+	for sc.pos < len(sc.s) {
+		// An object member starts with its key and a colon.
+		quotedKey, keyEscaped := "", false
+		if v.kind == jsonObject {
+			sc.skipSpace()
+			keyStart := sc.pos
+			if err := sc.str(); err != nil {
+				return err
+			}
+			quotedKey, keyEscaped = sc.s[keyStart:sc.pos], sc.escaped
+			sc.skipSpace()
+			if sc.pos >= len(sc.s) || sc.s[sc.pos] != ':' {
+				return sc.fail("missing ':' after object key")
+			}
+			sc.pos++
+		}
+
+		sc.skipSpace()
+		start := sc.pos
+		kind, err := sc.value(nodeNone, 0)
+		if err != nil {
 			return err
 		}
-		k++
+		val := jsonValue{kind: kind, escaped: kind == jsonString && sc.escaped, text: sc.s[start:sc.pos], pos: v.pos + start}
+		if err := fn(quotedKey, keyEscaped, val); err != nil {
+			return err
+		}
+
+		// A comma comes before the next child, and anything else is the closing bracket.
+		sc.skipSpace()
+		if sc.pos >= len(sc.s) || sc.s[sc.pos] != ',' {
+			return nil
+		}
+		sc.pos++
 	}
 	return nil
 }

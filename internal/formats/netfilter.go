@@ -291,6 +291,11 @@ func splitMAC(val string, nf *telemetry.Netfilter) {
 
 // parseAddrField parses an address and canonicalises it: netfilter prints IPv6 in full form.
 func parseAddrField(key, val string, col int, dst *netip.Addr) error {
+	if addr, ok := parseDottedQuad(val); ok {
+		*dst = addr
+		return nil
+	}
+
 	addr, err := netip.ParseAddr(val)
 	if err != nil {
 		err = addrCause(val, err)

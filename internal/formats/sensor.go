@@ -24,7 +24,7 @@ var sensorSeverities = [...]string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 
 // readSensorAlert fills rec from one line of otsensor's alert NDJSON, whose contract is
 // schema/sensor-alert.schema.json.
-func readSensorAlert(top *topFields, rec *telemetry.Record) error {
+func readSensorAlert(fields *jsonFields, rec *telemetry.Record) error {
 	f := jsonField{format: sensorFormat}
 	blk := &sensorBlock{}
 	a := &blk.alert
@@ -33,64 +33,66 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	rec.Alert = a
 
 	// EventTime: timestamp, required.
-	t, assumed, ok, err := f.timestamp("timestamp", top.timestamp)
+	timestamp := fields.get(fieldTimestamp)
+	t, assumed, ok, err := f.timestamp("timestamp", timestamp)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return f.errorf(ErrNoEventTime, top.timestamp, `"timestamp" missing`, nil)
+		return f.errorf(ErrNoEventTime, timestamp, `"timestamp" missing`, nil)
 	}
 	rec.EventTime, rec.TimeAssumedUTC = t, assumed
 
 	// Host: the sensor name. Rule: the detection that fired.
-	if rec.Host, ok, err = f.str("sensor", top.sensor); err != nil {
+	sensor, rule := fields.get(fieldSensor), fields.get(fieldRule)
+	if rec.Host, ok, err = f.str("sensor", sensor); err != nil {
 		return err
 	} else if !ok || rec.Host == "" {
-		return f.errorf(ErrMissingField, top.sensor, `"sensor" missing or empty`, nil)
+		return f.errorf(ErrMissingField, sensor, `"sensor" missing or empty`, nil)
 	}
-	if a.Rule, ok, err = f.str("rule", top.rule); err != nil {
+	if a.Rule, ok, err = f.str("rule", rule); err != nil {
 		return err
 	} else if !ok || a.Rule == "" {
-		return f.errorf(ErrMissingField, top.rule, `"rule" missing or empty`, nil)
+		return f.errorf(ErrMissingField, rule, `"rule" missing or empty`, nil)
 	}
 
 	// Severity: one of the schema's four words.
-	if err := readSensorSeverity(top.severity, f, a); err != nil {
+	if err := readSensorSeverity(fields.get(fieldSeverity), f, a); err != nil {
 		return err
 	}
 
 	// Techniques: ATT&CK for ICS IDs.
-	if a.Techniques, err = readTechniques(top.techniques, f); err != nil {
+	if a.Techniques, err = readTechniques(fields.get(fieldTechniques), f); err != nil {
 		return err
 	}
 
 	// SrcIP, DstIP, SrcPort, DstPort.
-	if rec.SrcIP, err = f.addr("src_ip", top.srcIP); err != nil {
+	if rec.SrcIP, err = f.addr("src_ip", fields.get(fieldSrcIP)); err != nil {
 		return err
 	}
-	if rec.DstIP, err = f.addr("dst_ip", top.dstIP); err != nil {
+	if rec.DstIP, err = f.addr("dst_ip", fields.get(fieldDstIP)); err != nil {
 		return err
 	}
-	if rec.SrcPort, err = f.port("src_port", top.srcPort, &blk.ports[0]); err != nil {
+	if rec.SrcPort, err = f.port("src_port", fields.get(fieldSrcPort), &blk.ports[0]); err != nil {
 		return err
 	}
-	if rec.DstPort, err = f.port("dst_port", top.dstPort, &blk.ports[1]); err != nil {
+	if rec.DstPort, err = f.port("dst_port", fields.get(fieldDstPort), &blk.ports[1]); err != nil {
 		return err
 	}
 
 	// SrcZone, DstZone, Message.
-	if a.SrcZone, _, err = f.str("src_zone", top.srcZone); err != nil {
+	if a.SrcZone, _, err = f.str("src_zone", fields.get(fieldSrcZone)); err != nil {
 		return err
 	}
-	if a.DstZone, _, err = f.str("dst_zone", top.dstZone); err != nil {
+	if a.DstZone, _, err = f.str("dst_zone", fields.get(fieldDstZone)); err != nil {
 		return err
 	}
-	if a.Message, _, err = f.str("message", top.message); err != nil {
+	if a.Message, _, err = f.str("message", fields.get(fieldMessage)); err != nil {
 		return err
 	}
 
 	// Count: events folded into the alert; 1 when absent.
-	count, ok, err := f.integer("count", top.count, 1, 1<<53, ErrBadNumber)
+	count, ok, err := f.integer("count", fields.get(fieldCount), 1, 1<<53, ErrBadNumber)
 	if err != nil {
 		return err
 	}
@@ -100,13 +102,13 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	}
 
 	// FirstSeen, LastSeen.
-	if first, _, ok, err := f.timestamp("first_seen", top.firstSeen); err != nil {
+	if first, _, ok, err := f.timestamp("first_seen", fields.get(fieldFirstSeen)); err != nil {
 		return err
 	} else if ok {
 		blk.firstSeen = first
 		a.FirstSeen = &blk.firstSeen
 	}
-	if last, _, ok, err := f.timestamp("last_seen", top.lastSeen); err != nil {
+	if last, _, ok, err := f.timestamp("last_seen", fields.get(fieldLastSeen)); err != nil {
 		return err
 	} else if ok {
 		blk.lastSeen = last
@@ -114,13 +116,13 @@ func readSensorAlert(top *topFields, rec *telemetry.Record) error {
 	}
 
 	// Modbus: the request that triggered the alert, when one did.
-	modbusObj, ok, err := f.object("modbus", top.modbus)
+	_, ok, err = f.object("modbus", fields.get(fieldModbus))
 	if err != nil {
 		return err
 	}
 	if ok {
 		rec.Modbus = &blk.modbus
-		return readSensorModbus(modbusObj, &blk.modbus, &blk.modbusInts)
+		return readSensorModbus(fields, &blk.modbus, &blk.modbusInts)
 	}
 	return nil
 }
@@ -165,38 +167,33 @@ func readTechniques(v jsonValue, f jsonField) ([]string, error) {
 	return ids, err
 }
 
-// sensorModbusKeys are the members of the sensor's modbus block, in the order of the found
-// array and of sensorBlock.modbusInts.
-var sensorModbusKeys = []string{"transaction_id", "unit_id", "function", "address", "quantity", "exception", "values"}
-
-// readSensorModbus fills m from the sensor's modbus block.
-func readSensorModbus(obj jsonValue, m *telemetry.Modbus, slots *[6]int) error {
-	f := jsonField{format: sensorFormat}.at("modbus.")
-	var found [7]jsonValue
-	lookup(obj, sensorModbusKeys, found[:])
+// readSensorModbus fills m from the sensor's modbus block. The slots are, in order,
+// TransactionID, UnitID, Function, Address, Quantity and Exception.
+func readSensorModbus(fields *jsonFields, m *telemetry.Modbus, slots *[6]int) error {
+	f := jsonField{format: sensorFormat, path: "modbus."}
 	var err error
 
-	if m.TransactionID, err = f.intInto("transaction_id", found[0], 0, 65535, &slots[0]); err != nil {
+	if m.TransactionID, err = f.intInto("transaction_id", fields.get(fieldModbusTransactionID), 0, 65535, &slots[0]); err != nil {
 		return err
 	}
-	if m.UnitID, err = f.intInto("unit_id", found[1], 0, 255, &slots[1]); err != nil {
+	if m.UnitID, err = f.intInto("unit_id", fields.get(fieldModbusUnitID), 0, 255, &slots[1]); err != nil {
 		return err
 	}
-	if m.Function, err = f.intInto("function", found[2], 1, 127, &slots[2]); err != nil {
+	if m.Function, err = f.intInto("function", fields.get(fieldModbusFunction), 1, 127, &slots[2]); err != nil {
 		return err
 	}
-	if m.Address, err = f.intInto("address", found[3], 0, 65535, &slots[3]); err != nil {
+	if m.Address, err = f.intInto("address", fields.get(fieldModbusAddress), 0, 65535, &slots[3]); err != nil {
 		return err
 	}
-	if m.Quantity, err = f.intInto("quantity", found[4], 0, 65535, &slots[4]); err != nil {
+	if m.Quantity, err = f.intInto("quantity", fields.get(fieldModbusQuantity), 0, 65535, &slots[4]); err != nil {
 		return err
 	}
-	if m.Exception, err = f.intInto("exception", found[5], 1, 255, &slots[5]); err != nil {
+	if m.Exception, err = f.intInto("exception", fields.get(fieldModbusException), 1, 255, &slots[5]); err != nil {
 		return err
 	}
 
 	// Values: written registers, or coil states as 0 and 1.
-	values := found[6]
+	values := fields.get(fieldModbusValues)
 	if !values.present() {
 		return nil
 	}
