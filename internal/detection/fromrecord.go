@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -44,69 +45,81 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 		source = rec.Format.DefaultSource()
 	}
 
-	// The detection's integers share one allocation, which it never outgrows.
-	ints := intSlab{}
-	var modbusFunction *int
-	if rec.Modbus != nil {
-		modbusFunction = ints.copy(rec.Modbus.Function)
-	}
-
-	// rule, severity and techniques depend on which kind of alert this is. The correlator is
-	// built with the rule, so that both share one string.
-	var correlator, severity string
-	var techniques []string
-	switch {
-	case rec.Format == telemetry.FormatSensorAlert:
-		correlator = sanitizeRule(alert.Rule) + "#" + source
-		rule := correlator[:len(correlator)-len(source)-1]
-		severity = sensorSeverity(rule, alert.Severity)
-		techniques = sensorTechniques(rule, alert.Techniques, alert.SrcZone, modbusFunction)
-	case rec.Format == telemetry.FormatEVE && alert.EVESeverity >= 1 && alert.EVESeverity <= 2:
-		correlator = eveCorrelator(alert.SignatureID, source)
-		severity = eveSeverity(alert)
-		techniques = cleanTechniques(alert.Techniques)
-	default:
+	// Detections are sensor alerts and EVE alerts of severity 1 or 2.
+	sensor := rec.Format == telemetry.FormatSensorAlert
+	eve := rec.Format == telemetry.FormatEVE && alert.EVESeverity >= 1 && alert.EVESeverity <= 2
+	if !sensor && !eve {
 		return Detection{}, false
 	}
 
+	// The values the detection's pointers point to share one allocation.
+	values := valueSlab{}
+	var modbusFunction *int
+	if rec.Modbus != nil {
+		modbusFunction = values.copy(rec.Modbus.Function)
+	}
+
+	// The ID, the rule, the correlator (rule, '#', source) and the addresses are built in one
+	// buffer and become substrings of one string.
+	var stack [192]byte
+	text := appendDetectionID(stack[:0], &rec, source)
+	idEnd := len(text)
+	if sensor {
+		text = append(text, sanitizeRule(alert.Rule)...)
+	} else {
+		text = appendEVERule(text, alert.SignatureID)
+	}
+	ruleEnd := len(text)
+	text = append(append(text, '#'), source...)
+	correlatorEnd := len(text)
+	text = appendAddr(text, rec.SrcIP)
+	srcEnd := len(text)
+	text = appendAddr(text, rec.DstIP)
+	shared := string(text)
+	rule := shared[idEnd:ruleEnd]
+
+	// severity and techniques depend on which kind of alert this is.
+	var severity string
+	var techniques []string
+	if sensor {
+		severity = sensorSeverity(rule, alert.Severity)
+		techniques = sensorTechniques(rule, alert.Techniques, alert.SrcZone, modbusFunction)
+	} else {
+		severity = eveSeverity(alert)
+		techniques = cleanTechniques(alert.Techniques)
+	}
+
 	d := Detection{
-		DetectionID:        detectionID(&rec, source),
-		IncidentCorrelator: correlator,
-		Rule:               correlator[:len(correlator)-len(source)-1],
+		DetectionID:        shared[:idEnd],
+		IncidentCorrelator: shared[idEnd:correlatorEnd],
+		Rule:               rule,
 		Severity:           severity,
 		// DynamoDB and SQLite store milliseconds, so the in-memory value matches a read-back.
 		DetectedAt:  rec.EventTime.UTC().Truncate(time.Millisecond),
 		Source:      source,
 		Sensor:      cleanText(rec.Host),
 		Techniques:  techniques,
+		SrcIP:       shared[correlatorEnd:srcEnd],
+		DstIP:       shared[srcEnd:],
 		Protocol:    cleanText(rec.Protocol),
 		SrcZone:     cleanText(alert.SrcZone),
 		DstZone:     cleanText(alert.DstZone),
-		SignatureID: copyPointer(alert.SignatureID),
+		SignatureID: values.signatureID(alert.SignatureID),
 		Signature:   cleanText(alert.Signature),
 		Count:       max(alert.Count, 1),
 		Message:     cleanText(alert.Message),
 		RawRef:      ref,
 	}
 	if alert.FirstSeen != nil {
-		first := alert.FirstSeen.UTC().Truncate(time.Millisecond)
-		d.FirstSeen = &first
+		d.FirstSeen = values.time(alert.FirstSeen.UTC().Truncate(time.Millisecond))
 	}
 	if rec.Modbus != nil {
 		d.ModbusFunction = modbusFunction
-		d.ModbusUnitID = ints.copy(rec.Modbus.UnitID)
-		d.ModbusAddress = ints.copy(rec.Modbus.Address)
+		d.ModbusUnitID = values.copy(rec.Modbus.UnitID)
+		d.ModbusAddress = values.copy(rec.Modbus.Address)
 	}
-
-	// src_ip, dst_ip, src_port, dst_port: absent values stay empty or nil.
-	if rec.SrcIP.IsValid() {
-		d.SrcIP = rec.SrcIP.String()
-	}
-	if rec.DstIP.IsValid() {
-		d.DstIP = rec.DstIP.String()
-	}
-	d.SrcPort = ints.port(rec.SrcPort)
-	d.DstPort = ints.port(rec.DstPort)
+	d.SrcPort = values.port(rec.SrcPort)
+	d.DstPort = values.port(rec.DstPort)
 
 	// host: the affected asset, from the address strings above.
 	d.Host = affectedHost(&d, rec.Host)
@@ -114,10 +127,11 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	return d, true
 }
 
-// detectionID hashes the source, a zero byte and the raw line. A record without a raw line
-// (one that a caller built rather than parsed) is hashed by its encoding instead, which is
-// just as deterministic.
-func detectionID(rec *telemetry.Record, source string) string {
+// appendDetectionID appends the detection ID: the hex form of the first 128 bits of the
+// SHA-256 of the source, a zero byte and the raw line. A record without a raw line (one that a
+// caller built rather than parsed) is hashed by its encoding instead, which is just as
+// deterministic.
+func appendDetectionID(dst []byte, rec *telemetry.Record, source string) []byte {
 	// The hash input is assembled in a buffer that stays on the stack for lines of usual size.
 	var stack [1024]byte
 	input := append(stack[:0], source...)
@@ -129,9 +143,15 @@ func detectionID(rec *telemetry.Record, source string) string {
 	}
 
 	sum := sha256.Sum256(input)
-	var id [2 * detectionIDBytes]byte
-	hex.Encode(id[:], sum[:detectionIDBytes])
-	return string(id[:])
+	return hex.AppendEncode(dst, sum[:detectionIDBytes])
+}
+
+// appendAddr appends the canonical text form of addr, nothing for the zero Addr.
+func appendAddr(dst []byte, addr netip.Addr) []byte {
+	if !addr.IsValid() {
+		return dst
+	}
+	return addr.AppendTo(dst)
 }
 
 // encodeRecord returns the JSON encoding of rec, or its gob encoding when JSON fails, which
@@ -189,18 +209,12 @@ func eveSeverity(alert *telemetry.Alert) string {
 	return SeverityFromEVE(alert.EVESeverity)
 }
 
-// eveCorrelator returns the incident correlator of an EVE alert: its rule, '#' and source.
-func eveCorrelator(signatureID *int64, source string) string {
+// appendEVERule appends the rule of an EVE alert, which names its signature ID.
+func appendEVERule(dst []byte, signatureID *int64) []byte {
 	if signatureID == nil {
-		return RuleNDRSignatureUnknown + "#" + source
+		return append(dst, RuleNDRSignatureUnknown...)
 	}
-
-	var stack [64]byte
-	b := append(stack[:0], RuleNDRSignaturePrefix...)
-	b = strconv.AppendInt(b, *signatureID, 10)
-	b = append(b, '#')
-	b = append(b, source...)
-	return string(b)
+	return strconv.AppendInt(append(dst, RuleNDRSignaturePrefix...), *signatureID, 10)
 }
 
 // cleanText makes untrusted text safe to store: invalid UTF-8 becomes U+FFFD and the result is
@@ -218,45 +232,63 @@ func cleanText(s string) string {
 	return s[:cut]
 }
 
-func copyPointer[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
 // detectionInts is how many *int fields a detection can set: three Modbus fields and two ports.
 const detectionInts = 5
 
-// intSlab hands out pointers into one lazily allocated array, so that a detection costs at
-// most one allocation for all its integers.
-type intSlab struct {
-	values *[detectionInts]int
+// detectionValues contains the values that a detection's pointer fields point to.
+type detectionValues struct {
+	ints        [detectionInts]int
+	signatureID int64
+	firstSeen   time.Time
+}
+
+// valueSlab hands out pointers into one lazily allocated detectionValues, so that a detection
+// costs at most one allocation for all its pointer fields.
+type valueSlab struct {
+	values *detectionValues
 	used   int
 }
 
-func (s *intSlab) value(v int) *int {
+func (s *valueSlab) get() *detectionValues {
 	if s.values == nil {
-		s.values = new([detectionInts]int)
+		s.values = new(detectionValues)
 	}
-	p := &s.values[s.used]
+	return s.values
+}
+
+func (s *valueSlab) value(v int) *int {
+	p := &s.get().ints[s.used]
 	*p = v
 	s.used++
 	return p
 }
 
 // copy returns a pointer to a copy of *p, or nil for nil.
-func (s *intSlab) copy(p *int) *int {
+func (s *valueSlab) copy(p *int) *int {
 	if p == nil {
 		return nil
 	}
 	return s.value(*p)
 }
 
-func (s *intSlab) port(p *uint16) *int {
+func (s *valueSlab) port(p *uint16) *int {
 	if p == nil {
 		return nil
 	}
 	return s.value(int(*p))
+}
+
+func (s *valueSlab) signatureID(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := s.get()
+	v.signatureID = *p
+	return &v.signatureID
+}
+
+func (s *valueSlab) time(t time.Time) *time.Time {
+	v := s.get()
+	v.firstSeen = t
+	return &v.firstSeen
 }
