@@ -31,13 +31,13 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	// line, and without a CR or LF that a CRLF file or a shipper left at its end.
 	raw = strings.TrimPrefix(raw, utf8BOM)
 	var rec telemetry.Record
-	rec.Raw = strings.TrimRight(raw, "\r\n")
+	rec.Raw = trimLineEnd(raw)
 	if env != nil {
 		rec.IngestTime = env.date
 	}
 
 	// A CRLF file leaves '\r' behind, and shippers pad with spaces; neither is part of a field.
-	s := trimRight(raw)
+	s := trimRight(rec.Raw)
 	start := skipBlank(s, 0)
 	if start == len(s) {
 		return rec, &ParseError{Format: "line", Detail: "empty line", Err: ErrUnknownFormat}
@@ -81,6 +81,16 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 		return rec, &ParseError{Format: netfilterFormat, Detail: "no syslog timestamp, envelope date or object date", Err: ErrNoEventTime}
 	}
 	return rec, nil
+}
+
+// trimLineEnd drops trailing CR and LF bytes. It does what strings.TrimRight(s, "\r\n") does,
+// without building a set from the cutset on every line.
+func trimLineEnd(s string) string {
+	end := len(s)
+	for end > 0 && (s[end-1] == '\r' || s[end-1] == '\n') {
+		end--
+	}
+	return s[:end]
 }
 
 // trimRight drops trailing spaces, tabs, CR and LF.
