@@ -362,11 +362,24 @@ func actionFromPrefix(prefix string) string {
 		if i > 0 && isLetter(prefix[i-1]) {
 			continue
 		}
-		for _, word := range [...]string{"DROP", "REJECT", "ACCEPT"} {
-			end := i + len(word)
-			if end <= len(prefix) && strings.EqualFold(prefix[i:end], word) && (end == len(prefix) || !isLetter(prefix[end])) {
-				return word
-			}
+
+		// The first letter picks the one word that can start here, so most positions cost a
+		// byte compare instead of three strings.EqualFold calls. No non-ASCII rune folds to a
+		// letter of these words, so an ASCII first letter is a complete test.
+		var word string
+		switch prefix[i] | 0x20 {
+		case 'd':
+			word = "DROP"
+		case 'r':
+			word = "REJECT"
+		case 'a':
+			word = "ACCEPT"
+		default:
+			continue
+		}
+		end := i + len(word)
+		if end <= len(prefix) && strings.EqualFold(prefix[i:end], word) && (end == len(prefix) || !isLetter(prefix[end])) {
+			return word
 		}
 	}
 	return "LOG"
