@@ -83,16 +83,60 @@ func parseISOTime(s string) (t time.Time, assumedUTC bool, n int, ok bool) {
 		}
 	}
 
-	t = time.Date(year, time.Month(month), day, hour, minute, second, nanos, time.UTC)
-	if t.Day() != day {
-		// time.Date normalises Feb 30 to March; the line named a day that does not exist.
+	// The instant, by arithmetic on the fields, because time.Date and reading its day and
+	// year back to check them cost more than the rest of the parse.
+	if day > daysInMonth(year, month) {
+		// The line named a day that does not exist, such as Feb 30.
 		return time.Time{}, false, 0, false
 	}
-	t = t.Add(-time.Duration(offset) * time.Second)
-	if !inYearRange(t) {
+	unix := int64(daysSinceEpoch(year, month, day))*secondsPerDay + int64(hour*3600+minute*60+second-offset)
+	if unix < 0 || unix >= maxUnixSeconds {
+		// Outside minYear to maxYear in UTC, which inYearRange checks for other times.
 		return time.Time{}, false, 0, false
 	}
-	return t, assumedUTC, n, true
+	return time.Unix(unix, int64(nanos)).UTC(), assumedUTC, n, true
+}
+
+const secondsPerDay = 86400
+
+// maxUnixSeconds is 10000-01-01T00:00:00Z, the first second past maxYear.
+const maxUnixSeconds = 253402300800
+
+// daysInMonth returns the number of days in a month of the proleptic Gregorian calendar.
+func daysInMonth(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysSinceEpoch returns the days from 1970-01-01 to a valid proleptic Gregorian date in
+// years 0 to 9999. It counts years from March, so that a leap day is the last day of its
+// year, and moves every year forward by 400 (146,097 days) so that no division sees a
+// negative number.
+func daysSinceEpoch(year, month, day int) int {
+	const (
+		shiftYears = 400
+		shiftDays  = 146097
+		// epochDays is what the sum below gives for 1970-01-01 without the shift.
+		epochDays = 719468
+	)
+	y := year + shiftYears
+	m := month
+	if m <= 2 {
+		y--
+		m += 12
+	}
+
+	// 153 days per five months from March on: 31, 30, 31, 30, 31.
+	days := 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + day - 1
+	return days - shiftDays - epochDays
 }
 
 // parseOffset reads +hh:mm, +hhmm or +hh and returns the offset east of UTC in seconds and
