@@ -59,9 +59,10 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 		modbusFunction = values.copy(rec.Modbus.Function)
 	}
 
-	// The ID, the rule, the correlator (rule, '#', source) and the addresses are built in one
-	// buffer and become substrings of one string.
-	var stack [192]byte
+	// Every string of the detection but its source is built in one buffer and becomes a
+	// substring of one string. The detection thus holds no reference to the record's strings,
+	// which a caller may have pointed into a buffer it reuses.
+	var stack [512]byte
 	text := appendDetectionID(stack[:0], &rec, source)
 	idEnd := len(text)
 	if sensor {
@@ -75,6 +76,18 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	text = appendAddr(text, rec.SrcIP)
 	srcEnd := len(text)
 	text = appendAddr(text, rec.DstIP)
+	dstEnd := len(text)
+	text = append(text, cleanText(rec.Host)...)
+	hostEnd := len(text)
+	text = append(text, cleanText(rec.Protocol)...)
+	protocolEnd := len(text)
+	text = append(text, cleanText(alert.SrcZone)...)
+	srcZoneEnd := len(text)
+	text = append(text, cleanText(alert.DstZone)...)
+	dstZoneEnd := len(text)
+	text = append(text, cleanText(alert.Signature)...)
+	signatureEnd := len(text)
+	text = append(text, cleanText(alert.Message)...)
 	shared := string(text)
 	rule := shared[idEnd:ruleEnd]
 
@@ -97,17 +110,17 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 		// DynamoDB and SQLite store milliseconds, so the in-memory value matches a read-back.
 		DetectedAt:  rec.EventTime.UTC().Truncate(time.Millisecond),
 		Source:      source,
-		Sensor:      cleanText(rec.Host),
+		Sensor:      shared[dstEnd:hostEnd],
 		Techniques:  techniques,
 		SrcIP:       shared[correlatorEnd:srcEnd],
-		DstIP:       shared[srcEnd:],
-		Protocol:    cleanText(rec.Protocol),
-		SrcZone:     cleanText(alert.SrcZone),
-		DstZone:     cleanText(alert.DstZone),
+		DstIP:       shared[srcEnd:dstEnd],
+		Protocol:    shared[hostEnd:protocolEnd],
+		SrcZone:     shared[protocolEnd:srcZoneEnd],
+		DstZone:     shared[srcZoneEnd:dstZoneEnd],
 		SignatureID: values.signatureID(alert.SignatureID),
-		Signature:   cleanText(alert.Signature),
+		Signature:   shared[dstZoneEnd:signatureEnd],
 		Count:       max(alert.Count, 1),
-		Message:     cleanText(alert.Message),
+		Message:     shared[signatureEnd:],
 		RawRef:      ref,
 	}
 	if alert.FirstSeen != nil {
@@ -121,8 +134,8 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	d.SrcPort = values.port(rec.SrcPort)
 	d.DstPort = values.port(rec.DstPort)
 
-	// host: the affected asset, from the address strings above.
-	d.Host = affectedHost(&d, rec.Host)
+	// host: the affected asset, from the address and sensor strings above.
+	d.Host = affectedHost(&d)
 
 	return d, true
 }
@@ -174,16 +187,14 @@ func encodeRecord(rec telemetry.Record) []byte {
 
 // affectedHost returns the detection's destination address, else its source address, else
 // the record's host name, else HostUnknown.
-func affectedHost(d *Detection, recordHost string) string {
+func affectedHost(d *Detection) string {
 	switch {
 	case d.DstIP != "":
 		return d.DstIP
 	case d.SrcIP != "":
 		return d.SrcIP
-	}
-
-	if host := cleanText(recordHost); strings.TrimSpace(host) != "" {
-		return host
+	case strings.TrimSpace(d.Sensor) != "":
+		return d.Sensor
 	}
 	return HostUnknown
 }

@@ -134,13 +134,19 @@ func sensorTechniques(rule string, alertTechniques []string, srcZone string, mod
 
 // cleanTechniques normalizes the IDs, drops malformed IDs and T0831, and returns the rest
 // sorted and deduplicated, at most maxTechniques of them. The result is never nil, so that
-// it encodes as an empty list.
+// it encodes as an empty list. Its strings are the ATT&CK table's own or copies, never the
+// caller's.
 func cleanTechniques(ids []string) []string {
 	clean := make([]string, 0, len(ids))
 	for _, id := range ids {
 		id, ok := normalizeTechniqueID(id)
 		if !ok || id == "T0831" {
 			continue
+		}
+		if known, ok := attack.Lookup(id); ok {
+			id = known.ID
+		} else {
+			id = strings.Clone(id)
 		}
 		clean = append(clean, id)
 	}

@@ -24,7 +24,6 @@ import (
 // still counted and quarantined.
 const maxReportedBadLines = 5
 
-
 // Parser turns raw objects into staged Parquet, quarantine objects and detections.
 type Parser struct {
 	Raw    RawStore
@@ -114,6 +113,7 @@ type scanState struct {
 	res        *Result
 	ctx        formats.Context
 	digest     *xxh3.Hasher
+	lines      lineArena
 	rows       staging.RowBuffer
 	bad        []BadLine
 	detections detectionChunks
@@ -153,7 +153,7 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 			continue
 		}
 
-		rec, err := formats.Parse(line, st.ctx)
+		rec, err := formats.ParseString(st.lines.String(line), st.ctx)
 		if err != nil {
 			p.addBad(st, BadLine{Line: n, Reason: formats.Reason(err), Error: err.Error(), Raw: string(line)})
 			continue
