@@ -34,6 +34,8 @@ type RowBuffer struct {
 	// Streaming: the held-back rows, the encoder and the last row it got, then the file it
 	// produced once EncodeBuffer finished it.
 	window      reorderWindow
+	batch       []int32 // slots of streamed rows not yet encoded, in order
+	batchRows   []*Row  // scratch for the batch's rows
 	enc         *fileEncoder
 	streamed    bool
 	lastEmitted orderKey
@@ -122,8 +124,7 @@ func (b *RowBuffer) push(i int32) {
 	// A full window streams its smallest row, or the new one when that is smaller still.
 	if w.full() {
 		if compareOrder(p.key, w.smallest().key) < 0 {
-			b.emit(p)
-			w.release(i)
+			b.emit(i)
 			return
 		}
 		b.emit(w.pop())
@@ -131,20 +132,39 @@ func (b *RowBuffer) push(i int32) {
 	w.insert(i)
 }
 
-// emit writes a row to the encoder.
-func (b *RowBuffer) emit(p *pendingRow) {
-	if b.err != nil {
+// emitBatchRows is how many streamed rows are encoded together, one column at a time.
+const emitBatchRows = 64
+
+// emit streams the row in window slot i. The slot is released once the row is encoded.
+func (b *RowBuffer) emit(i int32) {
+	b.streamed, b.lastEmitted = true, b.window.slots[i].key
+	b.batch = append(b.batch, i)
+	if len(b.batch) == emitBatchRows {
+		b.flushBatch()
+	}
+}
+
+// flushBatch encodes the streamed rows not yet encoded and releases their slots.
+func (b *RowBuffer) flushBatch() {
+	if len(b.batch) == 0 {
 		return
 	}
-	if b.enc == nil {
+	if b.err == nil && b.enc == nil {
 		b.enc, b.err = newFileEncoder()
-		if b.err != nil {
-			return
+	}
+	if b.err == nil {
+		rows := b.batchRows[:0]
+		for _, i := range b.batch {
+			rows = append(rows, &b.window.slots[i].row)
 		}
+		b.err = b.enc.writeRows(rows)
+		b.batchRows = rows[:0]
 	}
 
-	b.err = b.enc.writeRow(&p.row)
-	b.streamed, b.lastEmitted = true, p.key
+	for _, i := range b.batch {
+		b.window.release(i)
+	}
+	b.batch = b.batch[:0]
 }
 
 // startBuffering stores the rows streamed so far, read back from their Parquet file, and the
@@ -163,7 +183,9 @@ func (b *RowBuffer) startBuffering() {
 	}
 
 	for b.window.len() > 0 {
-		b.store(&b.window.pop().row)
+		i := b.window.pop()
+		b.store(&b.window.slots[i].row)
+		b.window.release(i)
 	}
 	b.file = nil
 }
@@ -201,6 +223,7 @@ func (b *RowBuffer) finishStream() ([]byte, error) {
 	for b.window.len() > 0 {
 		b.emit(b.window.pop())
 	}
+	b.flushBatch()
 	if b.enc == nil && b.err == nil {
 		b.enc, b.err = newFileEncoder() // no rows: the file of no rows
 	}

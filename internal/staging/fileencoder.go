@@ -103,49 +103,114 @@ func (rc *rowColumns) inSchemaOrder() []*column {
 	}
 }
 
-// writeRow appends one row to every column. Empty optional strings and empty lists are NULL,
-// as parquet-go writes them for Row's optional tags.
-func (rc *rowColumns) writeRow(r *Row) {
-	rc.eventTime.int64Value(r.EventTime.UnixMilli())
-	if r.IngestTime != nil {
-		rc.ingestTime.int64Value(r.IngestTime.UnixMilli())
-	} else {
-		rc.ingestTime.null()
+// writeRows appends rows to the columns one column at a time, which keeps each column's state
+// in the CPU cache for the whole batch. Empty optional strings and empty lists are NULL, as
+// parquet-go writes them for Row's optional tags.
+func (rc *rowColumns) writeRows(rows []*Row) {
+	for _, r := range rows {
+		rc.eventTime.int64Value(r.EventTime.UnixMilli())
 	}
-	rc.timeAssumedUTC.boolValue(r.TimeAssumedUTC)
+	for _, r := range rows {
+		if r.IngestTime != nil {
+			rc.ingestTime.int64Value(r.IngestTime.UnixMilli())
+		} else {
+			rc.ingestTime.null()
+		}
+	}
+	for _, r := range rows {
+		rc.timeAssumedUTC.boolValue(r.TimeAssumedUTC)
+	}
 
-	rc.format.textValue(r.Format)
-	rc.hostIdentifier.optionalText(r.HostIdentifier)
-	rc.eventType.optionalText(r.EventType)
-	rc.rule.optionalText(r.Rule)
-	rc.severity.optionalText(r.Severity)
-	rc.srcIP.optionalText(r.SrcIP)
-	rc.dstIP.optionalText(r.DstIP)
-	rc.srcPort.optionalInt32(r.SrcPort)
-	rc.dstPort.optionalInt32(r.DstPort)
-	rc.protocol.optionalText(r.Protocol)
-	rc.action.optionalText(r.Action)
-	rc.flowID.optionalText(r.FlowID)
-	rc.logPrefix.optionalText(r.LogPrefix)
-	rc.inInterface.optionalText(r.InInterface)
-	rc.outInterface.optionalText(r.OutInterface)
+	for _, r := range rows {
+		rc.format.textValue(r.Format)
+	}
+	for _, r := range rows {
+		rc.hostIdentifier.optionalText(r.HostIdentifier)
+	}
+	for _, r := range rows {
+		rc.eventType.optionalText(r.EventType)
+	}
+	for _, r := range rows {
+		rc.rule.optionalText(r.Rule)
+	}
+	for _, r := range rows {
+		rc.severity.optionalText(r.Severity)
+	}
+	for _, r := range rows {
+		rc.srcIP.optionalText(r.SrcIP)
+	}
+	for _, r := range rows {
+		rc.dstIP.optionalText(r.DstIP)
+	}
+	for _, r := range rows {
+		rc.srcPort.optionalInt32(r.SrcPort)
+	}
+	for _, r := range rows {
+		rc.dstPort.optionalInt32(r.DstPort)
+	}
+	for _, r := range rows {
+		rc.protocol.optionalText(r.Protocol)
+	}
+	for _, r := range rows {
+		rc.action.optionalText(r.Action)
+	}
+	for _, r := range rows {
+		rc.flowID.optionalText(r.FlowID)
+	}
+	for _, r := range rows {
+		rc.logPrefix.optionalText(r.LogPrefix)
+	}
+	for _, r := range rows {
+		rc.inInterface.optionalText(r.InInterface)
+	}
+	for _, r := range rows {
+		rc.outInterface.optionalText(r.OutInterface)
+	}
 
-	rc.signatureID.optionalInt64(r.SignatureID)
-	rc.signature.optionalText(r.Signature)
-	rc.category.optionalText(r.Category)
-	rc.alertSeverity.optionalInt32(r.AlertSeverity)
-	rc.techniques.textList(r.Techniques)
+	for _, r := range rows {
+		rc.signatureID.optionalInt64(r.SignatureID)
+	}
+	for _, r := range rows {
+		rc.signature.optionalText(r.Signature)
+	}
+	for _, r := range rows {
+		rc.category.optionalText(r.Category)
+	}
+	for _, r := range rows {
+		rc.alertSeverity.optionalInt32(r.AlertSeverity)
+	}
+	for _, r := range rows {
+		rc.techniques.textList(r.Techniques)
+	}
 
-	rc.modbusUnitID.optionalInt32(r.ModbusUnitID)
-	rc.modbusFunction.optionalInt32(r.ModbusFunction)
-	rc.modbusAddress.optionalInt32(r.ModbusAddress)
-	rc.modbusException.optionalInt32(r.ModbusException)
-	rc.alertCount.optionalInt32(r.AlertCount)
-	rc.message.optionalText(r.Message)
+	for _, r := range rows {
+		rc.modbusUnitID.optionalInt32(r.ModbusUnitID)
+	}
+	for _, r := range rows {
+		rc.modbusFunction.optionalInt32(r.ModbusFunction)
+	}
+	for _, r := range rows {
+		rc.modbusAddress.optionalInt32(r.ModbusAddress)
+	}
+	for _, r := range rows {
+		rc.modbusException.optionalInt32(r.ModbusException)
+	}
+	for _, r := range rows {
+		rc.alertCount.optionalInt32(r.AlertCount)
+	}
+	for _, r := range rows {
+		rc.message.optionalText(r.Message)
+	}
 
-	rc.rawKey.textValue(r.RawKey)
-	rc.rawLine.int32Value(r.RawLine)
-	rc.raw.textValue(r.Raw)
+	for _, r := range rows {
+		rc.rawKey.textValue(r.RawKey)
+	}
+	for _, r := range rows {
+		rc.rawLine.int32Value(r.RawLine)
+	}
+	for _, r := range rows {
+		rc.raw.textValue(r.Raw)
+	}
 }
 
 // fileEncoder writes rows, already in order, as one Parquet file: row groups of up to
@@ -194,10 +259,22 @@ func newFileEncoder() (*fileEncoder, error) {
 
 // writeRow appends a row, starting a new row group every rowGroupRows rows.
 func (e *fileEncoder) writeRow(row *Row) error {
-	e.cols.writeRow(row)
-	e.groupRows++
-	if e.groupRows == rowGroupRows {
-		return e.flushRowGroup()
+	return e.writeRows([]*Row{row})
+}
+
+// writeRows appends rows in order, starting a new row group every rowGroupRows rows.
+func (e *fileEncoder) writeRows(rows []*Row) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowGroupRows-e.groupRows)
+		e.cols.writeRows(rows[:n])
+		e.groupRows += n
+		rows = rows[n:]
+
+		if e.groupRows == rowGroupRows {
+			if err := e.flushRowGroup(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -319,6 +319,17 @@ func TestRowBufferStreamingAndBuffering(t *testing.T) {
 			assert.Equal(t, data, again, "a second EncodeBuffer returns the same file")
 
 			SortRows(all)
+			oneByOne, err := encode(func(fn func(*Row) error) error {
+				for i := range all {
+					if err := fn(&all[i]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, oneByOne, data, "rows encoded in batches give the bytes of rows encoded one by one")
+
 			want, err := Decode(referenceEncode(t, all))
 			require.NoError(t, err)
 			got, err := Decode(data)

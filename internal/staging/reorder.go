@@ -38,8 +38,7 @@ type pendingRow struct {
 	techniques []string
 }
 
-// slot returns a free slot for a row about to be added. There is always one, because a full
-// window has one slot more than it holds rows.
+// slot returns a free slot for a row about to be added, adding one when none is free.
 func (w *reorderWindow) slot() int32 {
 	if n := len(w.free); n > 0 {
 		i := w.free[n-1]
@@ -107,9 +106,9 @@ func (w *reorderWindow) smallest() *pendingRow {
 	return &w.slots[w.sorted[w.head]]
 }
 
-// pop removes the row with the smallest key and returns its slot, which stays valid until
-// the next slot call.
-func (w *reorderWindow) pop() *pendingRow {
+// pop removes the row with the smallest key from the order and returns its slot, which stays
+// valid until the caller releases it.
+func (w *reorderWindow) pop() int32 {
 	i := w.sorted[w.head]
 	w.head++
 
@@ -121,12 +120,10 @@ func (w *reorderWindow) pop() *pendingRow {
 		w.sorted = w.sorted[:copy(w.sorted, w.sorted[w.head:])]
 		w.head = 0
 	}
-
-	w.free = append(w.free, i)
-	return &w.slots[i]
+	return i
 }
 
-// release frees slot i, which holds a row that was not inserted.
+// release frees slot i once its row is stored or encoded.
 func (w *reorderWindow) release(i int32) {
 	w.free = append(w.free, i)
 }
