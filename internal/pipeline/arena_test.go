@@ -1,9 +1,14 @@
 package pipeline
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,29 +30,70 @@ func TestLineArenaStrings(t *testing.T) {
 	assert.Equal(t, string(long), a.String(long))
 }
 
-// TestDetectionsOwnStrings checks that a detection keeps its values when the block that its
-// record's line was parsed from is overwritten.
+// TestDetectionsOwnStrings checks that no string of a detection points into its record's
+// line, which would keep the line's whole block alive for as long as the detection lives.
 func TestDetectionsOwnStrings(t *testing.T) {
 	sensor, err := os.ReadFile("../../samples/ot_sensor/alerts.ndjson")
 	require.NoError(t, err)
-	line := strings.SplitN(string(sensor), "\n", 2)[0]
-	ctx := formats.Context{SourceHint: "ot_sensor"}
-	ref := detection.RawRef{Bucket: "raw", Key: "k", Line: 1}
-
-	want, err := formats.Parse([]byte(line), ctx)
+	eve, err := os.ReadFile("../../samples/malcolm/eve.json.gz")
 	require.NoError(t, err)
-	wantDet, ok := detection.FromRecord(want, "ot_sensor", ref)
-	require.True(t, ok)
+	eveLines := gunzipLines(t, eve)
 
-	var a lineArena
-	rec, err := formats.ParseString(a.String([]byte(line)), ctx)
-	require.NoError(t, err)
-	got, ok := detection.FromRecord(rec, "ot_sensor", ref)
-	require.True(t, ok)
-	for i := range a.block {
-		a.block[i] = '#'
+	tests := []struct {
+		name, source, line string
+	}{
+		{"sensor alert", "ot_sensor", strings.SplitN(string(sensor), "\n", 2)[0]},
+		{"EVE alert", "malcolm", firstDetectionLine(t, eveLines, "malcolm")},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a lineArena
+			rec, err := formats.ParseString(a.String([]byte(tt.line)), formats.Context{})
+			require.NoError(t, err)
+			det, ok := detection.FromRecord(rec, tt.source, detection.RawRef{Line: 1})
+			require.True(t, ok)
 
-	assert.Equal(t, wantDet, got)
-	assert.Equal(t, strings.Repeat("#", len(line)), rec.Raw, "the record itself did point into the block")
+			lineStart := uintptr(unsafe.Pointer(unsafe.StringData(rec.Raw)))
+			inLine := func(s string) bool {
+				p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+				return s != "" && p >= lineStart && p < lineStart+uintptr(len(rec.Raw))
+			}
+			fields := reflect.ValueOf(det)
+			for i := range fields.NumField() {
+				if f := fields.Field(i); f.Kind() == reflect.String {
+					assert.False(t, inLine(f.String()), "%s points into the line", fields.Type().Field(i).Name)
+				}
+			}
+			require.NotEmpty(t, det.Techniques)
+			for _, id := range det.Techniques {
+				assert.False(t, inLine(id), "technique %s points into the line", id)
+			}
+			assert.True(t, inLine(rec.Host), "the record's own strings do point into the line")
+		})
+	}
+}
+
+func gunzipLines(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	require.NoError(t, err)
+	plain, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return strings.Split(strings.TrimSpace(string(plain)), "\n")
+}
+
+// firstDetectionLine returns the first line that becomes a detection.
+func firstDetectionLine(t *testing.T, lines []string, source string) string {
+	t.Helper()
+	for _, line := range lines {
+		rec, err := formats.Parse([]byte(line), formats.Context{})
+		if err != nil {
+			continue
+		}
+		if _, ok := detection.FromRecord(rec, source, detection.RawRef{}); ok {
+			return line
+		}
+	}
+	t.Fatalf("no line becomes a detection")
+	return ""
 }
