@@ -86,13 +86,9 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 		// The token runs to the next space; eq is the offset of its first '=', or -1.
 		pos = skipSpaces(s, pos)
 		start := pos
-		end := strings.IndexByte(s[pos:], ' ')
-		if end < 0 {
-			end = len(s) - pos
-		}
-		pos += end
+		end, eq := scanToken(s, pos)
+		pos = end
 		tok := s[start:pos]
-		eq := strings.IndexByte(tok, '=')
 		if tok == "" {
 			continue
 		}
