@@ -25,6 +25,13 @@ type netfilterBlock struct {
 	flags [6]string
 }
 
+// innerBlock holds the quoted packet of an ICMP error and the ports its pointers refer to, so
+// the packet costs one allocation.
+type innerBlock struct {
+	pkt   telemetry.InnerPacket
+	ports [2]uint16
+}
+
 // Indexes into netfilterBlock.ints.
 const (
 	intIPLen = iota
@@ -79,7 +86,7 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 	rec.Action = actionFromPrefix(nf.Prefix)
 
 	// Fields: KEY=VALUE and bare flag tokens; "[...]" quotes the packet an ICMP error is about.
-	var inner *telemetry.InnerPacket
+	var inner *innerBlock
 	inBrackets := false
 	protoSeen := false
 	for pos := fields; pos < len(s); {
@@ -109,8 +116,8 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 		var err error
 		if inBrackets {
 			if inner == nil && tok != "" {
-				inner = &telemetry.InnerPacket{}
-				nf.Inner = inner
+				inner = &innerBlock{}
+				nf.Inner = &inner.pkt
 			}
 			err = readInnerField(tok, eq, start, inner)
 		} else {
@@ -237,10 +244,11 @@ func readOuterField(tok string, eq, start int, blk *netfilterBlock, rec *telemet
 }
 
 // readInnerField stores one token of the quoted packet inside "[...]".
-func readInnerField(tok string, eq, start int, inner *telemetry.InnerPacket) error {
-	if eq < 0 || eq >= len(tok) || inner == nil {
+func readInnerField(tok string, eq, start int, blk *innerBlock) error {
+	if eq < 0 || eq >= len(tok) || blk == nil {
 		return nil
 	}
+	inner := &blk.pkt
 
 	key, val := tok[:eq], tok[eq+1:]
 	col := start + eq + 1
@@ -259,11 +267,11 @@ func readInnerField(tok string, eq, start int, inner *telemetry.InnerPacket) err
 		}
 	case "SPT":
 		if inner.SrcPort == nil {
-			return setPort(new(uint16), &inner.SrcPort, "inner SPT=", val, col)
+			return setPort(&blk.ports[0], &inner.SrcPort, "inner SPT=", val, col)
 		}
 	case "DPT":
 		if inner.DstPort == nil {
-			return setPort(new(uint16), &inner.DstPort, "inner DPT=", val, col)
+			return setPort(&blk.ports[1], &inner.DstPort, "inner DPT=", val, col)
 		}
 	}
 	return nil
