@@ -1,9 +1,6 @@
 package formats
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // syslogKind is the kind of syslog header a line starts with, if any.
 type syslogKind int
@@ -270,18 +267,40 @@ func skipStructuredData(s string, i int) (int, bool) {
 	return i, true
 }
 
-// months are RFC 3164's English month abbreviations.
-var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
-// monthIndex returns 1 to 12 when s starts with a month abbreviation and a space, else 0.
+// monthIndex returns 1 to 12 when s starts with one of RFC 3164's English month
+// abbreviations and a space, else 0.
 func monthIndex(s string) int {
 	if len(s) < 4 || s[3] != ' ' {
 		return 0
 	}
-	for m, name := range months {
-		if s[:3] == name {
-			return m + 1
-		}
+
+	// A switch compiles to a few compares of the 3-byte name where a loop over the names
+	// makes up to twelve.
+	switch s[:3] {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
 	}
 	return 0
 }
@@ -291,10 +310,7 @@ func fieldAt(s string, i int) string {
 	if i >= len(s) {
 		return ""
 	}
-	if end := strings.IndexByte(s[i:], ' '); end >= 0 {
-		return s[i : i+end]
-	}
-	return s[i:]
+	return s[i:indexSpace(s, i)]
 }
 
 // skipSpaces returns the offset of the first non-space byte at or after i.
