@@ -122,9 +122,16 @@ func splitRFC3164(s string, i int, ctx Context) (syslogHeader, int, error) {
 // Without an object date, the line is from the current UTC year unless that puts it more than
 // a day in the future, in which case it is from the previous year.
 func rfc3164Year(month time.Month, day, hour, minute, second int, objectDate time.Time) (time.Time, bool) {
+	// The caller has checked day, hour, minute and second, so only the day of the month and
+	// the year can be out of range. Both are checked by arithmetic, as parseISOTime does,
+	// because time.Date and reading the day and year back cost more than the rest of the
+	// header.
 	at := func(year int) (time.Time, bool) {
-		t := time.Date(year, month, day, hour, minute, second, 0, time.UTC)
-		return t, t.Day() == day && inYearRange(t)
+		if year < minYear || year > maxYear || day > daysInMonth(year, int(month)) {
+			return time.Time{}, false
+		}
+		unix := int64(daysSinceEpoch(year, int(month), day))*secondsPerDay + int64(hour*3600+minute*60+second)
+		return time.Unix(unix, 0).UTC(), true
 	}
 
 	if objectDate.IsZero() {
