@@ -32,26 +32,33 @@ func zeroByteMask(x uint64) uint64 {
 // scanToken returns the end of the token that starts at i, which is the offset of the next
 // space or len(s), and the offset of the token's first '=' relative to i, or -1.
 func scanToken(s string, i int) (end, eq int) {
-	// The key: up to the first space or '='.
+	// One load per word serves both searches: the lowest bit of each mask is exact, so a word
+	// whose first '=' comes before its first space gives eq, and its first space ends the token.
 	start := i
+	eq = -1
 	for i+8 <= len(s) {
 		x := load64(s, i)
-		if m := zeroByteMask(x^repeatedSpace) | zeroByteMask(x^repeatedEquals); m != 0 {
-			i += bits.TrailingZeros64(m) / 8
-			break
+		spaces := zeroByteMask(x ^ repeatedSpace)
+		if eq < 0 {
+			equals := zeroByteMask(x ^ repeatedEquals)
+			if equals != 0 && (spaces == 0 || bits.TrailingZeros64(equals) < bits.TrailingZeros64(spaces)) {
+				eq = i + bits.TrailingZeros64(equals)/8 - start
+			}
+		}
+		if spaces != 0 {
+			return i + bits.TrailingZeros64(spaces)/8, eq
 		}
 		i += 8
 	}
-	for i < len(s) && s[i] != ' ' && s[i] != '=' {
+
+	// The last bytes of the line, fewer than eight.
+	for i < len(s) && s[i] != ' ' {
+		if s[i] == '=' && eq < 0 {
+			eq = i - start
+		}
 		i++
 	}
-	if i == len(s) || s[i] == ' ' {
-		return i, -1
-	}
-
-	// The value: up to the next space, '=' included.
-	eq = i - start
-	return indexSpace(s, i+1), eq
+	return i, eq
 }
 
 // indexSpace returns the offset of the first space at or after i, or len(s).

@@ -63,3 +63,20 @@ func FuzzScanToken(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScanTokens scans every token of a netfilter message, as parseNetfilter does.
+func BenchmarkScanTokens(b *testing.B) {
+	const msg = "OT-DROP: IN=eth1 OUT=eth0 MAC=00:00:5e:00:53:01:00:00:5e:00:53:02:08:00 SRC=198.51.100.7 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=54321 DF PROTO=TCP SPT=40000 DPT=502 WINDOW=64240 RES=0x00 SYN URGP=0"
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		tokens := 0
+		for pos := 0; pos < len(msg); pos++ {
+			pos, _ = scanToken(msg, pos)
+			tokens++
+		}
+		if tokens != 19 {
+			b.Fatalf("scanned %d tokens, want 19", tokens)
+		}
+	}
+}
