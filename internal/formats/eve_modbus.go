@@ -159,14 +159,32 @@ func readModbusBlock(fields *jsonFields, base jsonFieldID, f jsonField, write bo
 }
 
 // splitAccess splits Suricata's access_type ("READ | COILS") into words; NONE means no access.
+// It counts the words first, so that the slice is allocated once at its final size.
 func splitAccess(s string) []string {
-	var words []string
-	for part := range strings.SplitSeq(s, "|") {
-		word := strings.TrimSpace(part)
-		if word == "" || word == "NONE" {
-			continue
+	count := 0
+	for rest, more := s, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, "|")
+		if isAccessWord(strings.TrimSpace(part)) {
+			count++
 		}
-		words = append(words, word)
+	}
+	if count == 0 {
+		return nil
+	}
+
+	words := make([]string, 0, count)
+	for rest, more := s, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, "|")
+		if word := strings.TrimSpace(part); isAccessWord(word) {
+			words = append(words, word)
+		}
 	}
 	return words
+}
+
+// isAccessWord reports whether a trimmed part of access_type names an access.
+func isAccessWord(word string) bool {
+	return word != "" && word != "NONE"
 }

@@ -52,11 +52,34 @@ func (f jsonField) integer(key string, v jsonValue, lo, hi int64, kind error) (i
 	if v.kind != jsonNumber {
 		return 0, false, f.typeError(kind, key, v, "a number")
 	}
-	n, err := strconv.ParseInt(v.text, 10, 64)
+	n, ok := parseJSONInt(v.text)
+	var err error
+	if !ok {
+		n, err = strconv.ParseInt(v.text, 10, 64)
+	}
 	if err != nil || n < lo || n > hi {
 		return 0, false, f.errorf(kind, v, fmt.Sprintf("invalid %q %s, want an integer from %d to %d", f.name(key), quote(v.text), lo, hi), nil)
 	}
 	return n, true, nil
+}
+
+// parseJSONInt reads a JSON number that is an integer of at most 18 digits, which always
+// fits in an int64, without strconv.ParseInt's generality. It reports false for anything
+// else, such as fractions, exponents and longer integers, which strconv.ParseInt then reads
+// or rejects.
+func parseJSONInt(text string) (int64, bool) {
+	negative := len(text) > 0 && text[0] == '-'
+	if negative {
+		text = text[1:]
+	}
+	v, ok := digits(text)
+	if !ok {
+		return 0, false
+	}
+	if negative {
+		return -int64(v), true
+	}
+	return int64(v), true
 }
 
 // intInto stores an optional integer member in slot and returns slot, or nil when absent.
@@ -88,7 +111,13 @@ func (f jsonField) addr(key string, v jsonValue) (netip.Addr, error) {
 		return netip.Addr{}, f.typeError(ErrBadAddress, key, v, "a string")
 	}
 
+	// Most addresses are dotted-quad IPv4, which parseDottedQuad reads for less than
+	// netip.ParseAddr costs. It reports false for anything else, including every invalid
+	// address, and netip.ParseAddr then decides.
 	text := v.stringValue()
+	if a, ok := parseDottedQuad(text); ok {
+		return a, nil
+	}
 	a, err := netip.ParseAddr(text)
 	if err != nil {
 		return netip.Addr{}, f.errorf(ErrBadAddress, v, fmt.Sprintf("invalid %q %s", f.name(key), quote(text)), addrCause(text, err))

@@ -73,6 +73,25 @@ func (sc *jsonScanner) skipSpace() {
 	}
 }
 
+// skipBlanks returns the offset of the first byte at or after i that is not a blank.
+func skipBlanks(s string, i int) int {
+	for i < len(s) && s[i] <= ' ' && isBlank(s[i]) {
+		i++
+	}
+	return i
+}
+
+// plainStringEnd returns the offset just past the closing quote of the string that opens at
+// s[i], or -1 when the string has an escape or a control character or is cut by the end of
+// the line. Those cases go to str, which reads them and reports the errors.
+func plainStringEnd(s string, i int) int {
+	end := skipPlainString(s, i+1)
+	if end < len(s) && s[end] == '"' {
+		return end + 1
+	}
+	return -1
+}
+
 // value reads and validates one value, nested values included, and returns its kind. For an
 // object, node names which of its members go to sc.fields, with their IDs counted from base.
 func (sc *jsonScanner) value(node jsonNode, base jsonFieldID) (byte, error) {
@@ -131,65 +150,91 @@ func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
 		node = nodeNone
 	}
 
+	// The loop keeps the position in a local and stores sc.pos only before a call that reads
+	// it, so that the compiler can hold the position in a register.
+	s := sc.s
 	for {
-		// The key and a colon.
-		sc.skipSpace()
-		if sc.pos >= len(sc.s) {
+		// The key and a colon. Keys are plain strings, so the careful reader str runs only for
+		// an escape, a control character or a key cut by the end of the line.
+		i := skipBlanks(s, sc.pos)
+		if i >= len(s) {
+			sc.pos = i
 			return sc.eof()
 		}
-		if sc.s[sc.pos] != '"' {
+		if s[i] != '"' {
+			sc.pos = i
 			return sc.fail("object key is not a string")
 		}
-		keyStart := sc.pos
-		if err := sc.str(); err != nil {
-			return err
+		keyStart := i
+		keyEnd, keyEscaped := plainStringEnd(s, i), false
+		if keyEnd < 0 {
+			sc.pos = i
+			if err := sc.str(); err != nil {
+				return err
+			}
+			keyEnd, keyEscaped = sc.pos, sc.escaped
 		}
-		keyEnd, keyEscaped := sc.pos, sc.escaped
-		sc.skipSpace()
-		if sc.pos >= len(sc.s) {
+		i = skipBlanks(s, keyEnd)
+		if i >= len(s) {
+			sc.pos = i
 			return sc.eof()
 		}
-		if sc.s[sc.pos] != ':' {
+		if s[i] != ':' {
+			sc.pos = i
 			return sc.fail("missing ':' after object key")
 		}
-		sc.pos++
+		i = skipBlanks(s, i+1)
 
-		// The value, stored when the key names a field that is still empty.
+		// The field the value goes to, when the key names one that is still empty.
 		id, child, childBase := noJSONField, nodeNone, jsonFieldID(0)
 		if node != nodeNone {
-			key := sc.s[keyStart+1 : keyEnd-1]
+			key := s[keyStart+1 : keyEnd-1]
 			if keyEscaped {
-				key = decodeJSONString(sc.s[keyStart:keyEnd])
+				key = decodeJSONString(s[keyStart:keyEnd])
 			}
 			id, child, childBase = memberField(node, base, key)
 			if id != noJSONField && sc.fields.spans[id].kind != 0 {
 				id, child = noJSONField, nodeNone
 			}
 		}
-		sc.skipSpace()
-		start := sc.pos
-		kind, err := sc.value(child, childBase)
-		if err != nil {
-			return err
+
+		// The value. A plain string is read here, and anything else goes through value.
+		start := i
+		kind, escaped := byte(jsonString), false
+		end := -1
+		if i < len(s) && s[i] == '"' {
+			end = plainStringEnd(s, i)
+		}
+		if end >= 0 {
+			sc.pos = end
+		} else {
+			sc.pos = i
+			var err error
+			if kind, err = sc.value(child, childBase); err != nil {
+				return err
+			}
+			escaped = kind == jsonString && sc.escaped
 		}
 		if id != noJSONField {
 			// Offsets fit in int32 because scanJSON rejects longer lines.
-			sc.fields.spans[id] = jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: kind == jsonString && sc.escaped}
+			sc.fields.spans[id] = jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: escaped}
 		}
 
 		// Then a comma and the next member, or the closing brace.
-		sc.skipSpace()
-		if sc.pos >= len(sc.s) {
+		i = skipBlanks(s, sc.pos)
+		if i >= len(s) {
+			sc.pos = i
 			return sc.eof()
 		}
-		switch sc.s[sc.pos] {
+		switch s[i] {
 		case ',':
-			sc.pos++
+			sc.pos = i + 1
 		case '}':
-			sc.pos++
+			sc.pos = i + 1
 			sc.depth--
 			return nil
 		default:
+			sc.pos = i
 			return sc.fail("missing ',' or '}'")
 		}
 	}

@@ -137,7 +137,7 @@ func compareTree(t *testing.T, s string, v jsonValue) {
 		return
 	}
 	var quotedKeys []string
-	err := v.children(func(quotedKey string, _ bool, child jsonValue) error {
+	err := v.children(func(_ int, quotedKey string, _ bool, child jsonValue) error {
 		quotedKeys = append(quotedKeys, quotedKey)
 		compareTree(t, s, child)
 		return nil

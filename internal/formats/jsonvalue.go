@@ -48,7 +48,7 @@ func (v jsonValue) members(fn memberFunc) error {
 	if v.kind != jsonObject {
 		return nil
 	}
-	return v.children(func(quotedKey string, keyEscaped bool, val jsonValue) error {
+	return v.children(func(_ int, quotedKey string, keyEscaped bool, val jsonValue) error {
 		key := quotedKey[1 : len(quotedKey)-1]
 		if keyEscaped {
 			key = decodeJSONString(quotedKey)
@@ -62,19 +62,16 @@ func (v jsonValue) elements(fn func(i int, val jsonValue) error) error {
 	if v.kind != jsonArray {
 		return nil
 	}
-	k := 0
-	return v.children(func(_ string, _ bool, val jsonValue) error {
-		err := fn(k, val)
-		k++
-		return err
+	return v.children(func(i int, _ string, _ bool, val jsonValue) error {
+		return fn(i, val)
 	})
 }
 
-// children calls fn for each member of an object or element of an array, with the member's
-// quoted key, or "" for an element. The scanner stores no children, so this reads the
-// value's text again. The formats call it only on short arrays and small objects. The text
-// was validated, but every read is still bounds-checked and any error is returned.
-func (v jsonValue) children(fn func(quotedKey string, keyEscaped bool, val jsonValue) error) error {
+// children calls fn for each member of an object or element of an array, with its index and
+// the member's quoted key, or "" for an element. The scanner stores no children, so this
+// reads the value's text again. The formats call it only on short arrays and small objects.
+// The text was validated, but every read is still bounds-checked and any error is returned.
+func (v jsonValue) children(fn func(i int, quotedKey string, keyEscaped bool, val jsonValue) error) error {
 	closing := byte(']')
 	if v.kind == jsonObject {
 		closing = '}'
@@ -85,7 +82,7 @@ func (v jsonValue) children(fn func(quotedKey string, keyEscaped bool, val jsonV
 		return nil
 	}
 
-	for sc.pos < len(sc.s) {
+	for i := 0; sc.pos < len(sc.s); i++ {
 		// An object member starts with its key and a colon.
 		quotedKey, keyEscaped := "", false
 		if v.kind == jsonObject {
@@ -102,14 +99,25 @@ func (v jsonValue) children(fn func(quotedKey string, keyEscaped bool, val jsonV
 			sc.pos++
 		}
 
+		// The value. A plain string, the usual element, is read without going through value.
 		sc.skipSpace()
 		start := sc.pos
-		kind, err := sc.value(nodeNone, 0)
-		if err != nil {
-			return err
+		end := -1
+		if start < len(sc.s) && sc.s[start] == '"' {
+			end = plainStringEnd(sc.s, start)
 		}
-		val := jsonValue{kind: kind, escaped: kind == jsonString && sc.escaped, text: sc.s[start:sc.pos], pos: v.pos + start}
-		if err := fn(quotedKey, keyEscaped, val); err != nil {
+		kind, escaped := byte(jsonString), false
+		if end >= 0 {
+			sc.pos = end
+		} else {
+			var err error
+			if kind, err = sc.value(nodeNone, 0); err != nil {
+				return err
+			}
+			escaped = kind == jsonString && sc.escaped
+		}
+		val := jsonValue{kind: kind, escaped: escaped, text: sc.s[start:sc.pos], pos: v.pos + start}
+		if err := fn(i, quotedKey, keyEscaped, val); err != nil {
 			return err
 		}
 

@@ -17,6 +17,10 @@ type sensorBlock struct {
 	alert               telemetry.Alert
 	modbus              telemetry.Modbus
 	firstSeen, lastSeen time.Time
+	// Backing arrays for Techniques and Values, so that a typical alert's slices need no
+	// allocation of their own. Longer lists grow past them as usual.
+	techniques [4]string
+	values     [4]int
 }
 
 // sensorSeverities are the severities the sensor alert schema allows.
@@ -62,7 +66,7 @@ func readSensorAlert(fields *jsonFields, rec *telemetry.Record) error {
 	}
 
 	// Techniques: ATT&CK for ICS IDs.
-	if a.Techniques, err = readTechniques(fields.get(fieldTechniques), f); err != nil {
+	if a.Techniques, err = readTechniques(fields.get(fieldTechniques), f, blk.techniques[:0]); err != nil {
 		return err
 	}
 
@@ -122,7 +126,7 @@ func readSensorAlert(fields *jsonFields, rec *telemetry.Record) error {
 	}
 	if ok {
 		rec.Modbus = &blk.modbus
-		return readSensorModbus(fields, &blk.modbus, &blk.modbusInts)
+		return readSensorModbus(fields, &blk.modbus, &blk.modbusInts, blk.values[:0])
 	}
 	return nil
 }
@@ -143,8 +147,9 @@ func readSensorSeverity(v jsonValue, f jsonField, a *telemetry.Alert) error {
 	return f.errorf(ErrBadField, v, fmt.Sprintf(`invalid "severity" %s, want CRITICAL, HIGH, MEDIUM or LOW`, quote(v.text)), nil)
 }
 
-// readTechniques reads the techniques array, rejecting items not shaped like technique IDs.
-func readTechniques(v jsonValue, f jsonField) ([]string, error) {
+// readTechniques reads the techniques array into ids, rejecting items not shaped like
+// technique IDs. ids must be empty and not nil, because an empty array reads as an empty list.
+func readTechniques(v jsonValue, f jsonField, ids []string) ([]string, error) {
 	if !v.present() {
 		return nil, nil
 	}
@@ -152,7 +157,6 @@ func readTechniques(v jsonValue, f jsonField) ([]string, error) {
 		return nil, f.typeError(ErrBadField, "techniques", v, "an array")
 	}
 
-	ids := []string{}
 	err := v.elements(func(k int, item jsonValue) error {
 		id := ""
 		if item.kind == jsonString {
@@ -168,8 +172,9 @@ func readTechniques(v jsonValue, f jsonField) ([]string, error) {
 }
 
 // readSensorModbus fills m from the sensor's modbus block. The slots are, in order,
-// TransactionID, UnitID, Function, Address, Quantity and Exception.
-func readSensorModbus(fields *jsonFields, m *telemetry.Modbus, slots *[6]int) error {
+// TransactionID, UnitID, Function, Address, Quantity and Exception. backing is the empty,
+// non-nil slice that Values grows from.
+func readSensorModbus(fields *jsonFields, m *telemetry.Modbus, slots *[6]int, backing []int) error {
 	f := jsonField{format: sensorFormat, path: "modbus."}
 	var err error
 
@@ -200,9 +205,13 @@ func readSensorModbus(fields *jsonFields, m *telemetry.Modbus, slots *[6]int) er
 	if values.kind != jsonArray {
 		return f.typeError(ErrBadField, "values", values, "an array")
 	}
-	m.Values = []int{}
+	m.Values = backing
 	return values.elements(func(k int, item jsonValue) error {
-		n, err := strconv.ParseInt(item.text, 10, 64)
+		n, ok := parseJSONInt(item.text)
+		var err error
+		if !ok {
+			n, err = strconv.ParseInt(item.text, 10, 64)
+		}
 		if item.kind != jsonNumber || err != nil || n < 0 || n > 65535 {
 			return f.errorf(ErrBadNumber, item, fmt.Sprintf(`invalid "modbus.values[%d]" %s, want an integer from 0 to 65535`, k, quote(item.text)), nil)
 		}
