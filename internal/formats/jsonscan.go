@@ -92,6 +92,22 @@ func plainStringEnd(s string, i int) int {
 	return -1
 }
 
+// integerEnd returns the offset just past the unsigned integer that starts with the digit at
+// s[i], or -1 when a fraction or exponent follows, which number reads and checks. Like
+// number, it ends a leading 0 at once, so "01" is "0" followed by a stray '1'.
+func integerEnd(s string, i int) int {
+	i++
+	if s[i-1] != '0' {
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
+		return -1
+	}
+	return i
+}
+
 // value reads and validates one value, nested values included, and returns its kind. For an
 // object, node names which of its members go to sc.fields, with their IDs counted from base.
 func (sc *jsonScanner) value(node jsonNode, base jsonFieldID) (byte, error) {
@@ -198,12 +214,18 @@ func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
 			}
 		}
 
-		// The value. A plain string is read here, and anything else goes through value.
+		// The value. Plain strings and non-negative integers, most of the values in a line,
+		// are read here, and anything else goes through value.
 		start := i
 		kind, escaped := byte(jsonString), false
 		end := -1
-		if i < len(s) && s[i] == '"' {
-			end = plainStringEnd(s, i)
+		if i < len(s) {
+			switch c := s[i]; {
+			case c == '"':
+				end = plainStringEnd(s, i)
+			case isDigit(c):
+				kind, end = jsonNumber, integerEnd(s, i)
+			}
 		}
 		if end >= 0 {
 			sc.pos = end
