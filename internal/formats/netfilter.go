@@ -1,8 +1,6 @@
 package formats
 
 import (
-	"errors"
-	"net/netip"
 	"strings"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
@@ -292,37 +290,6 @@ func splitMAC(val string, nf *telemetry.Netfilter) {
 	nf.SrcMAC = val[18:35]
 	nf.EtherType = val[36:41]
 }
-
-// parseAddrField parses an address and canonicalises it: netfilter prints IPv6 in full form.
-func parseAddrField(key, val string, col int, dst *netip.Addr) error {
-	if addr, ok := parseDottedQuad(val); ok {
-		*dst = addr
-		return nil
-	}
-
-	addr, err := netip.ParseAddr(val)
-	if err != nil {
-		err = addrCause(val, err)
-		return &ParseError{Format: netfilterFormat, Column: col + 1, Detail: "invalid " + key + "= " + quote(val), Err: ErrBadAddress, Cause: err}
-	}
-	*dst = addr.Unmap()
-	return nil
-}
-
-// maxAddrText is longer than any textual IP address: 45 bytes for IPv4-mapped IPv6 and a
-// zone of at most 15 (IFNAMSIZ - 1 on Linux).
-const maxAddrText = 64
-
-// addrCause returns netip's error for short values. netip's message repeats the whole input,
-// so a longer value gets a fixed cause instead.
-func addrCause(val string, err error) error {
-	if len(val) > maxAddrText {
-		return errAddrTooLong
-	}
-	return err
-}
-
-var errAddrTooLong = errors.New("too long for an IP address")
 
 // setInt parses a non-negative decimal field into slot and points field at it.
 func setInt(slot *int, field **int, key, val string, col int) error {

@@ -1,6 +1,9 @@
 package formats
 
-import "net/netip"
+import (
+	"errors"
+	"net/netip"
+)
 
 // parseDottedQuad parses the dotted-decimal IPv4 form that netfilter prints for SRC= and
 // DST=, and reports false for anything else. For the strings it accepts, netip.ParseAddr
@@ -39,3 +42,34 @@ func parseDottedQuad(s string) (netip.Addr, bool) {
 	}
 	return netip.AddrFrom4(quad), true
 }
+
+// parseAddrField parses an address and canonicalises it: netfilter prints IPv6 in full form.
+func parseAddrField(key, val string, col int, dst *netip.Addr) error {
+	if addr, ok := parseDottedQuad(val); ok {
+		*dst = addr
+		return nil
+	}
+
+	addr, err := netip.ParseAddr(val)
+	if err != nil {
+		err = addrCause(val, err)
+		return &ParseError{Format: netfilterFormat, Column: col + 1, Detail: "invalid " + key + "= " + quote(val), Err: ErrBadAddress, Cause: err}
+	}
+	*dst = addr.Unmap()
+	return nil
+}
+
+// maxAddrText is longer than any textual IP address: 45 bytes for IPv4-mapped IPv6 and a
+// zone of at most 15 (IFNAMSIZ - 1 on Linux).
+const maxAddrText = 64
+
+// addrCause returns netip's error for short values. netip's message repeats the whole input,
+// so a longer value gets a fixed cause instead.
+func addrCause(val string, err error) error {
+	if len(val) > maxAddrText {
+		return errAddrTooLong
+	}
+	return err
+}
+
+var errAddrTooLong = errors.New("too long for an IP address")
