@@ -83,11 +83,31 @@ func skipBlanks(s string, i int) int {
 
 // plainStringEnd returns the offset just past the closing quote of the string that opens at
 // s[i], or -1 when the string has an escape or a control character or is cut by the end of
-// the line. Those cases go to str, which reads them and reports the errors.
+// the line. Those cases go to str, which reads them and reports the errors. It repeats the
+// eight-byte steps of skipPlainString rather than calling it, because most strings are keys
+// and short values, for which the extra call is a visible share of the cost.
 func plainStringEnd(s string, i int) int {
-	end := skipPlainString(s, i+1)
-	if end < len(s) && s[end] == '"' {
-		return end + 1
+	i++
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		quote := w ^ (swarOnes * '"')
+		backslash := w ^ (swarOnes * '\\')
+		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
+		if stop != 0 {
+			i += bits.TrailingZeros64(stop) / 8
+			if s[i] == '"' {
+				return i + 1
+			}
+			return -1
+		}
+	}
+	for i < len(s) && !stringStops[s[i]] {
+		i++
+	}
+	if i < len(s) && s[i] == '"' {
+		return i + 1
 	}
 	return -1
 }
