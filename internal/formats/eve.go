@@ -213,14 +213,15 @@ func readEVEAlert(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) erro
 		return err
 	}
 	if ok {
-		a.Techniques = techniquesFromMetadata(meta)
+		a.Techniques = techniquesFromMetadata(meta, fields)
 	}
 	return nil
 }
 
 // techniquesFromMetadata collects technique IDs from alert.metadata, whose values are arrays
-// of strings, under keys that name a MITRE technique.
-func techniquesFromMetadata(meta jsonValue) []string {
+// of strings, under keys that name a MITRE technique. The scanner stored those values in
+// fields, and only when there were more than it keeps is the metadata object read again.
+func techniquesFromMetadata(meta jsonValue, fields *jsonFields) []string {
 	var ids []string
 	add := func(v jsonValue) {
 		if v.kind != jsonString {
@@ -237,18 +238,33 @@ func techniquesFromMetadata(meta jsonValue) []string {
 		}
 		ids = append(ids, id)
 	}
-
-	_ = meta.members(func(key string, v jsonValue) error {
-		if !strings.Contains(key, "mitre") || !strings.Contains(key, "technique") {
-			return nil
-		}
+	addAll := func(v jsonValue) {
 		add(v)
-		return v.elements(func(_ int, item jsonValue) error {
+		_ = v.elements(func(_ int, item jsonValue) error {
 			add(item)
 			return nil
 		})
+	}
+
+	if fields.techniqueCount <= maxTechniqueValues {
+		for _, sp := range fields.techniqueValues[:fields.techniqueCount] {
+			addAll(fields.spanValue(sp))
+		}
+		return ids
+	}
+	_ = meta.members(func(key string, v jsonValue) error {
+		if isTechniqueKey(key) {
+			addAll(v)
+		}
+		return nil
 	})
 	return ids
+}
+
+// isTechniqueKey reports whether an alert.metadata key names a MITRE technique, such as
+// mitre_technique_id.
+func isTechniqueKey(key string) bool {
+	return strings.Contains(key, "mitre") && strings.Contains(key, "technique")
 }
 
 // isTechniqueID reports whether s is shaped like an ATT&CK technique ID: T and four digits

@@ -7,6 +7,10 @@ type jsonFieldID uint8
 // noJSONField is the ID of a key that no format reads.
 const noJSONField jsonFieldID = 255
 
+// fieldTechniqueValue is the ID of an alert.metadata member whose key names a MITRE
+// technique. Any number of them may appear, so they go to jsonFields.techniqueValues.
+const fieldTechniqueValue jsonFieldID = 254
+
 // Members of the top-level object. Envelopes, EVE records and sensor alerts share one
 // list, because the line's shape is known only after its last key.
 const (
@@ -105,6 +109,7 @@ const (
 	nodeMessage                   // EVE modbus request or response
 	nodeException                 // EVE modbus exception
 	nodeBlock                     // EVE modbus read or write block
+	nodeMetadata                  // EVE alert metadata
 )
 
 // jsonSpan is a stored member's value as offsets into the line, so the fields of a line
@@ -115,10 +120,29 @@ type jsonSpan struct {
 	escaped    bool // a string with backslash escapes
 }
 
+// maxTechniqueValues bounds the alert.metadata members with technique keys that the scanner
+// stores. The EVE samples in the corpus and testdata have one, mitre_technique_id, so four
+// leaves room, and more only cost a second read of the metadata object.
+const maxTechniqueValues = 4
+
 // jsonFields holds the members of one JSON line that the formats read.
 type jsonFields struct {
 	line  string
 	spans [numJSONFields]jsonSpan
+	// techniqueValues are the alert.metadata members whose keys name a MITRE technique, in
+	// line order. techniqueCount goes past maxTechniqueValues when more appear, and the
+	// reader then walks the metadata object instead.
+	techniqueValues [maxTechniqueValues]jsonSpan
+	techniqueCount  int
+}
+
+// addTechniqueValue stores the value of an alert.metadata member whose key names a MITRE
+// technique.
+func (f *jsonFields) addTechniqueValue(sp jsonSpan) {
+	if f.techniqueCount < maxTechniqueValues {
+		f.techniqueValues[f.techniqueCount] = sp
+	}
+	f.techniqueCount++
 }
 
 // get returns the member with the given ID, the zero jsonValue when the line lacks it.
@@ -127,6 +151,11 @@ func (f *jsonFields) get(id jsonFieldID) jsonValue {
 	if sp.kind == 0 {
 		return jsonValue{}
 	}
+	return f.spanValue(sp)
+}
+
+// spanValue returns the value that a stored span covers.
+func (f *jsonFields) spanValue(sp jsonSpan) jsonValue {
 	return jsonValue{kind: sp.kind, escaped: sp.escaped, text: f.line[sp.start:sp.end], pos: int(sp.start)}
 }
 
@@ -153,7 +182,15 @@ func memberField(node jsonNode, base jsonFieldID, key string) (id jsonFieldID, c
 			return fieldHostHostname, nodeNone, 0
 		}
 	case nodeAlert:
-		return alertField(key), nodeNone, 0
+		id = alertField(key)
+		if id == fieldAlertMetadata {
+			return id, nodeMetadata, 0
+		}
+		return id, nodeNone, 0
+	case nodeMetadata:
+		if isTechniqueKey(key) {
+			return fieldTechniqueValue, nodeNone, 0
+		}
 	case nodeModbus:
 		id = modbusField(key)
 		switch id {

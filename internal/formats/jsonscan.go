@@ -229,7 +229,7 @@ func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
 				key = decodeJSONString(s[keyStart:keyEnd])
 			}
 			id, child, childBase = memberField(node, base, key)
-			if id != noJSONField && sc.fields.spans[id].kind != 0 {
+			if id < numJSONFields && sc.fields.spans[id].kind != 0 {
 				id, child = noJSONField, nodeNone
 			}
 		}
@@ -259,7 +259,12 @@ func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
 		}
 		if id != noJSONField {
 			// Offsets fit in int32 because scanJSON rejects longer lines.
-			sc.fields.spans[id] = jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: escaped}
+			sp := jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: escaped}
+			if id == fieldTechniqueValue {
+				sc.fields.addTechniqueValue(sp)
+			} else {
+				sc.fields.spans[id] = sp
+			}
 		}
 
 		// Then a comma and the next member, or the closing brace.
