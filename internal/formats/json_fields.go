@@ -101,16 +101,38 @@ const (
 type jsonNode uint8
 
 const (
-	nodeNone      jsonNode = iota // stores nothing
-	nodeTop                       // the line's top-level object
-	nodeHost                      // EVE host
-	nodeAlert                     // EVE alert
-	nodeModbus                    // EVE or sensor modbus
-	nodeMessage                   // EVE modbus request or response
-	nodeException                 // EVE modbus exception
-	nodeBlock                     // EVE modbus read or write block
-	nodeMetadata                  // EVE alert metadata
+	nodeNone          jsonNode = iota // stores nothing
+	nodeTop                           // the line's top-level object
+	nodeHost                          // EVE host
+	nodeAlert                         // EVE alert
+	nodeModbus                        // EVE or sensor modbus
+	nodeMessage                       // EVE modbus request or response
+	nodeException                     // EVE modbus exception
+	nodeBlock                         // EVE modbus read or write block
+	nodeMetadata                      // EVE alert metadata
+	nodeTechniqueList                 // sensor techniques, an array
+	nodeValueList                     // sensor modbus.values, an array
 )
+
+// jsonListID names an array whose elements the scanner stores.
+type jsonListID uint8
+
+const (
+	listTechniques   jsonListID = iota // the sensor's techniques
+	listModbusValues                   // the sensor's modbus.values
+	numJSONLists
+)
+
+// maxListElements bounds the elements stored per array. A sensor alert names a few
+// techniques and the values of one write, and a longer array is read again from its text.
+const maxListElements = 8
+
+// jsonList is the elements of one stored array, in order. count goes past maxListElements
+// when the array has more, and only the first maxListElements are kept.
+type jsonList struct {
+	elements [maxListElements]jsonSpan
+	count    int
+}
 
 // jsonSpan is a stored member's value as offsets into the line, so the fields of a line
 // take little memory to clear.
@@ -134,6 +156,23 @@ type jsonFields struct {
 	// reader then walks the metadata object instead.
 	techniqueValues [maxTechniqueValues]jsonSpan
 	techniqueCount  int
+	// lists are the elements of the arrays that jsonListID names.
+	lists [numJSONLists]jsonList
+}
+
+// elements calls fn for each element of v, the stored array of the given list, stopping at
+// fn's error. It reads the spans the scanner stored, or v's text when the array was longer.
+func (f *jsonFields) elements(list jsonListID, v jsonValue, fn func(i int, item jsonValue) error) error {
+	l := &f.lists[list]
+	if l.count > maxListElements {
+		return v.elements(fn)
+	}
+	for i, sp := range l.elements[:l.count] {
+		if err := fn(i, f.spanValue(sp)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addTechniqueValue stores the value of an alert.metadata member whose key names a MITRE
@@ -172,6 +211,8 @@ func memberField(node jsonNode, base jsonFieldID, key string) (id jsonFieldID, c
 			return id, nodeHost, 0
 		case fieldAlert:
 			return id, nodeAlert, 0
+		case fieldTechniques:
+			return id, nodeTechniqueList, 0
 		}
 		return id, nodeNone, 0
 	case nodeHost:
@@ -198,6 +239,8 @@ func memberField(node jsonNode, base jsonFieldID, key string) (id jsonFieldID, c
 			return id, nodeMessage, fieldModbusRequestBase
 		case fieldModbusResponse:
 			return id, nodeMessage, fieldModbusResponseBase
+		case fieldModbusValues:
+			return id, nodeValueList, 0
 		}
 		return id, nodeNone, 0
 	case nodeMessage:

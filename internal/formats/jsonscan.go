@@ -145,7 +145,7 @@ func (sc *jsonScanner) value(node jsonNode, base jsonFieldID) (byte, error) {
 	case c == '{':
 		return jsonObject, sc.object(node, base)
 	case c == '[':
-		return jsonArray, sc.array()
+		return jsonArray, sc.array(node)
 	case c == 't':
 		return jsonTrue, sc.literal("true")
 	case c == 'f':
@@ -287,9 +287,9 @@ func (sc *jsonScanner) object(node jsonNode, base jsonFieldID) error {
 	}
 }
 
-// array reads an array from its opening bracket to the closing one. No format reads fields
-// inside arrays, so nothing in them is stored.
-func (sc *jsonScanner) array() error {
+// array reads an array from its opening bracket to the closing one. For the arrays that
+// node names as lists, the elements are stored in sc.fields.
+func (sc *jsonScanner) array(node jsonNode) error {
 	if err := sc.open(); err != nil {
 		return err
 	}
@@ -303,9 +303,28 @@ func (sc *jsonScanner) array() error {
 		return nil
 	}
 
+	var list *jsonList
+	if sc.fields != nil {
+		switch node {
+		case nodeTechniqueList:
+			list = &sc.fields.lists[listTechniques]
+		case nodeValueList:
+			list = &sc.fields.lists[listModbusValues]
+		}
+	}
+
 	for {
-		if _, err := sc.value(nodeNone, 0); err != nil {
+		sc.skipSpace()
+		start := sc.pos
+		kind, err := sc.value(nodeNone, 0)
+		if err != nil {
 			return err
+		}
+		if list != nil {
+			if list.count < maxListElements {
+				list.elements[list.count] = jsonSpan{start: int32(start), end: int32(sc.pos), kind: kind, escaped: kind == jsonString && sc.escaped}
+			}
+			list.count++
 		}
 
 		// Then a comma and the next element, or the closing bracket.

@@ -66,7 +66,7 @@ func readSensorAlert(fields *jsonFields, rec *telemetry.Record) error {
 	}
 
 	// Techniques: ATT&CK for ICS IDs.
-	if a.Techniques, err = readTechniques(fields.get(fieldTechniques), f, blk.techniques[:0]); err != nil {
+	if a.Techniques, err = readTechniques(fields, f, blk.techniques[:0]); err != nil {
 		return err
 	}
 
@@ -149,7 +149,8 @@ func readSensorSeverity(v jsonValue, f jsonField, a *telemetry.Alert) error {
 
 // readTechniques reads the techniques array into ids, rejecting items not shaped like
 // technique IDs. ids must be empty and not nil, because an empty array reads as an empty list.
-func readTechniques(v jsonValue, f jsonField, ids []string) ([]string, error) {
+func readTechniques(fields *jsonFields, f jsonField, ids []string) ([]string, error) {
+	v := fields.get(fieldTechniques)
 	if !v.present() {
 		return nil, nil
 	}
@@ -157,7 +158,7 @@ func readTechniques(v jsonValue, f jsonField, ids []string) ([]string, error) {
 		return nil, f.typeError(ErrBadField, "techniques", v, "an array")
 	}
 
-	err := v.elements(func(k int, item jsonValue) error {
+	err := fields.elements(listTechniques, v, func(k int, item jsonValue) error {
 		id := ""
 		if item.kind == jsonString {
 			id = item.stringValue()
@@ -206,7 +207,7 @@ func readSensorModbus(fields *jsonFields, m *telemetry.Modbus, slots *[6]int, ba
 		return f.typeError(ErrBadField, "values", values, "an array")
 	}
 	m.Values = backing
-	return values.elements(func(k int, item jsonValue) error {
+	return fields.elements(listModbusValues, values, func(k int, item jsonValue) error {
 		n, ok := parseJSONInt(item.text)
 		var err error
 		if !ok {
