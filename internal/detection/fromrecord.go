@@ -96,10 +96,10 @@ func FromRecord(rec telemetry.Record, source string, ref RawRef) (Detection, boo
 	var techniques []string
 	if sensor {
 		severity = sensorSeverity(rule, alert.Severity)
-		techniques = sensorTechniques(rule, alert.Techniques, alert.SrcZone, modbusFunction)
+		techniques = sensorTechniques(values.techniques(), rule, alert.Techniques, alert.SrcZone, modbusFunction)
 	} else {
 		severity = eveSeverity(alert)
-		techniques = cleanTechniques(alert.Techniques)
+		techniques = appendCleanTechniques(values.techniques(), alert.Techniques)
 	}
 
 	d := Detection{
@@ -251,7 +251,12 @@ type detectionValues struct {
 	ints        [detectionInts]int
 	signatureID int64
 	firstSeen   time.Time
+	techniques  [detectionTechniques]string
 }
+
+// detectionTechniques is how many techniques fit in detectionValues; a longer list gets an
+// allocation of its own.
+const detectionTechniques = 4
 
 // valueSlab hands out pointers into one lazily allocated detectionValues, so that a detection
 // costs at most one allocation for all its pointer fields.
@@ -296,6 +301,11 @@ func (s *valueSlab) signatureID(p *int64) *int64 {
 	v := s.get()
 	v.signatureID = *p
 	return &v.signatureID
+}
+
+// techniques returns an empty list that can grow into the slab's room for techniques.
+func (s *valueSlab) techniques() []string {
+	return s.get().techniques[:0]
 }
 
 func (s *valueSlab) time(t time.Time) *time.Time {

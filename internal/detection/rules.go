@@ -106,7 +106,7 @@ func isSanitizedRule(rule string) bool {
 //
 // T0831 Manipulation of Control is removed from every detection because it is an impact of
 // the incident as a whole, which the incident report adds.
-func sensorTechniques(rule string, alertTechniques []string, srcZone string, modbusFunction *int) []string {
+func sensorTechniques(dst []string, rule string, alertTechniques []string, srcZone string, modbusFunction *int) []string {
 	// The list is assembled in a buffer that stays on the stack for the usual few techniques.
 	var stack [8]string
 	techniques := append(stack[:0], alertTechniques...)
@@ -129,15 +129,15 @@ func sensorTechniques(rule string, alertTechniques []string, srcZone string, mod
 		techniques = without(techniques, "T0835")
 	}
 
-	return cleanTechniques(techniques)
+	return appendCleanTechniques(dst, techniques)
 }
 
-// cleanTechniques normalizes the IDs, drops malformed IDs and T0831, and returns the rest
-// sorted and deduplicated, at most maxTechniques of them. The result is never nil, so that
-// it encodes as an empty list. Its strings are the ATT&CK table's own or copies, never the
-// caller's.
-func cleanTechniques(ids []string) []string {
-	clean := make([]string, 0, len(ids))
+// appendCleanTechniques normalizes the IDs, drops malformed IDs and T0831, and appends the
+// rest to dst sorted and deduplicated, at most maxTechniques of them. dst must be empty and
+// not nil, so that no techniques encode as an empty list. The strings appended are the ATT&CK
+// table's own or copies, never the caller's.
+func appendCleanTechniques(dst, ids []string) []string {
+	clean := dst
 	for _, id := range ids {
 		id, ok := normalizeTechniqueID(id)
 		if !ok || id == "T0831" {
