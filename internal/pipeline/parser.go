@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"time"
@@ -259,18 +260,39 @@ func (p *Parser) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// dedupeDetections drops repeated detection IDs, keeping the first of each in place.
+// dedupeSeed seeds the hash of dedupeDetections' table; any seed works, because the table
+// lives for one call.
+var dedupeSeed = maphash.MakeSeed()
+
+// dedupeDetections drops repeated detection IDs, keeping the first of each in place. The kept
+// detections are found through an open-addressing table of their indexes, which costs less than
+// a map of strings for the tens of thousands of detections a large object holds.
 func dedupeDetections(dets []detection.Detection) []detection.Detection {
-	seen := make(map[string]struct{}, len(dets))
-	out := dets[:0]
-	for _, d := range dets {
-		if _, dup := seen[d.DetectionID]; dup {
-			continue
-		}
-		seen[d.DetectionID] = struct{}{}
-		out = append(out, d)
+	size := 1
+	for size < 2*len(dets) {
+		size <<= 1
 	}
-	return out
+	mask := uint64(size - 1)
+	table := make([]int32, size) // 1 + the index in dets of a kept detection; 0 is empty
+	kept := 0
+
+	for i := range dets {
+		id := dets[i].DetectionID
+		slot := maphash.String(dedupeSeed, id) & mask
+		for table[slot] != 0 && dets[table[slot]-1].DetectionID != id {
+			slot = (slot + 1) & mask
+		}
+		if table[slot] != 0 {
+			continue // a repeat of a kept detection
+		}
+
+		if kept != i {
+			dets[kept] = dets[i]
+		}
+		table[slot] = int32(kept + 1)
+		kept++
+	}
+	return dets[:kept]
 }
 
 // detectionChunkLen is how many detections one chunk of detectionChunks holds.

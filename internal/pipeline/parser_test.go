@@ -3,8 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,4 +72,46 @@ func TestProcessDetectionStore(t *testing.T) {
 		assert.Nil(t, res.NewDetections)
 		assert.Contains(t, staged, res.StagedKey, "the staged Parquet is still written")
 	})
+}
+
+func TestDedupeDetections(t *testing.T) {
+	// det gives each detection its line, so that the test can tell which repeat was kept.
+	det := func(id string, line int) detection.Detection {
+		return detection.Detection{DetectionID: id, RawRef: detection.RawRef{Line: line}}
+	}
+	many := make([]detection.Detection, 0, 3000)
+	for i := range 3000 {
+		many = append(many, det(fmt.Sprintf("%032x", i%1000), i+1))
+	}
+
+	tests := []struct {
+		name string
+		in   []detection.Detection
+		want []int // lines of the detections kept
+	}{
+		{"empty", nil, []int{}},
+		{"no repeats", []detection.Detection{det("a", 1), det("b", 2), det("c", 3)}, []int{1, 2, 3}},
+		{"repeat next to the first", []detection.Detection{det("a", 1), det("a", 2), det("b", 3)}, []int{1, 3}},
+		{"repeat far from the first", []detection.Detection{det("a", 1), det("b", 2), det("c", 3), det("a", 4)}, []int{1, 2, 3}},
+		{"all the same", []detection.Detection{det("a", 1), det("a", 2), det("a", 3)}, []int{1}},
+		{"thousand IDs three times", many, lineRange(1, 1000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := []int{}
+			for _, d := range dedupeDetections(slices.Clone(tt.in)) {
+				got = append(got, d.RawRef.Line)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// lineRange returns first, first+1, ..., last.
+func lineRange(first, last int) []int {
+	var out []int
+	for i := first; i <= last; i++ {
+		out = append(out, i)
+	}
+	return out
 }
