@@ -274,7 +274,7 @@ func dedupeDetections(dets []detection.Detection) []detection.Detection {
 	}
 	mask := uint64(size - 1)
 	table := make([]int32, size) // 1 + the index in dets of a kept detection; 0 is empty
-	kept := 0
+	unique := 0
 
 	for i := range dets {
 		id := dets[i].DetectionID
@@ -286,13 +286,13 @@ func dedupeDetections(dets []detection.Detection) []detection.Detection {
 			continue // a repeat of a kept detection
 		}
 
-		if kept != i {
-			dets[kept] = dets[i]
+		if unique != i {
+			dets[unique] = dets[i]
 		}
-		table[slot] = int32(kept + 1)
-		kept++
+		table[slot] = int32(unique + 1)
+		unique++
 	}
-	return dets[:kept]
+	return dets[:unique]
 }
 
 // detectionChunkLen is how many detections one chunk of detectionChunks holds.
