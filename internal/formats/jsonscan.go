@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -46,17 +45,6 @@ type jsonScanner struct {
 	fields *jsonFields
 }
 
-// stringStops marks the bytes that end a run of plain string content: the closing quote, a
-// backslash, and the control characters JSON forbids inside strings.
-var stringStops = func() (stops [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		stops[c] = true
-	}
-	stops['"'] = true
-	stops['\\'] = true
-	return stops
-}()
-
 func (sc *jsonScanner) fail(msg string) error {
 	return &jsonSyntaxError{pos: sc.pos, msg: msg}
 }
@@ -81,37 +69,6 @@ func skipBlanks(s string, i int) int {
 	return i
 }
 
-// plainStringEnd returns the offset just past the closing quote of the string that opens at
-// s[i], or -1 when the string has an escape or a control character or is cut by the end of
-// the line. Those cases go to str, which reads them and reports the errors. It repeats the
-// eight-byte steps of skipPlainString rather than calling it, because most strings are keys
-// and short values, for which the extra call is a visible share of the cost.
-func plainStringEnd(s string, i int) int {
-	i++
-	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8]
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		quote := w ^ (swarOnes * '"')
-		backslash := w ^ (swarOnes * '\\')
-		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
-		if stop != 0 {
-			i += bits.TrailingZeros64(stop) / 8
-			if s[i] == '"' {
-				return i + 1
-			}
-			return -1
-		}
-	}
-	for i < len(s) && !stringStops[s[i]] {
-		i++
-	}
-	if i < len(s) && s[i] == '"' {
-		return i + 1
-	}
-	return -1
-}
-
 // integerEnd returns the offset just past the unsigned integer that starts with the digit at
 // s[i], or -1 when a fraction or exponent follows, which number reads and checks. Like
 // number, it ends a leading 0 at once, so "01" is "0" followed by a stray '1'.
@@ -129,7 +86,8 @@ func integerEnd(s string, i int) int {
 }
 
 // value reads and validates one value, nested values included, and returns its kind. For an
-// object, node names which of its members go to sc.fields, with their IDs counted from base.
+// object, node names which of its members go to sc.fields, with their IDs counted from base,
+// and for an array, whether its elements go there as a list.
 func (sc *jsonScanner) value(node jsonNode, base jsonFieldID) (byte, error) {
 	sc.skipSpace()
 	if sc.pos >= len(sc.s) {
@@ -343,81 +301,6 @@ func (sc *jsonScanner) array(node jsonNode) error {
 			return sc.fail("missing ',' or ']'")
 		}
 	}
-}
-
-// str reads a string from its opening quote, checking escapes and control characters.
-func (sc *jsonScanner) str() error {
-	sc.pos++
-	sc.escaped = false
-	for sc.pos < len(sc.s) {
-		sc.pos = skipPlainString(sc.s, sc.pos)
-		if sc.pos >= len(sc.s) {
-			break
-		}
-		switch c := sc.s[sc.pos]; {
-		case c == '"':
-			sc.pos++
-			return nil
-		case c < 0x20:
-			return sc.fail("control character in string")
-		}
-
-		// A backslash escape: one of "\/bfnrt, or u and four hex digits.
-		sc.escaped = true
-		if sc.pos+1 >= len(sc.s) {
-			sc.pos = len(sc.s)
-			return sc.eof()
-		}
-		switch sc.s[sc.pos+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			sc.pos += 2
-		case 'u':
-			if sc.pos+6 > len(sc.s) {
-				sc.pos = len(sc.s)
-				return sc.eof()
-			}
-			for k := sc.pos + 2; k < sc.pos+6; k++ {
-				if !isHex(sc.s[k]) {
-					sc.pos = k
-					return sc.fail("invalid \\u escape")
-				}
-			}
-			sc.pos += 6
-		default:
-			sc.pos++
-			return sc.fail("invalid escape character")
-		}
-	}
-	return sc.eof()
-}
-
-// Constants for testing eight string bytes at once (SWAR): a byte is zero in x exactly when
-// the same byte of (x - ones) &^ x has its high bit set, with no false positives below the
-// first zero byte.
-const (
-	swarOnes  = 0x0101010101010101
-	swarHighs = 0x8080808080808080
-)
-
-// skipPlainString returns the offset of the first byte at or after i that stringStops marks,
-// or len(s). It tests eight bytes per step and finishes the last few byte by byte.
-func skipPlainString(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8]
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		quote := w ^ (swarOnes * '"')
-		backslash := w ^ (swarOnes * '\\')
-		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
-		if stop != 0 {
-			// The lowest marked byte is exact: false marks appear only above a true one.
-			return i + bits.TrailingZeros64(stop)/8
-		}
-	}
-	for i < len(s) && !stringStops[s[i]] {
-		i++
-	}
-	return i
 }
 
 // number reads -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?.
