@@ -5,8 +5,8 @@
 // since the checks are disjoint it never changes the result. The order is:
 //
 //  1. A line that starts with '{' is a JSON object. One pass of the package's own scanner
-//     validates it and records each value's offsets on a pooled tape. The object is then
-//     classified by its keys:
+//     validates it and stores the members that the formats read as offsets into the line.
+//     The object is then classified by its keys:
 //     - a log shipper envelope has "date" and "log" but no "event_type" or "rule";
 //     - a Suricata EVE record has "event_type";
 //     - a sensor alert has "sensor" and "rule" and no "event_type".
