@@ -19,9 +19,9 @@ type eveBlock struct {
 
 // readEVE fills rec from a Suricata EVE object. Any event_type is telemetry; fields that an
 // event type does not carry stay zero.
-func readEVE(fields *jsonFields, hdr syslogHeader, rec *telemetry.Record) error {
+func readEVE(fields *jsonFields, hdr syslogHeader, rec *telemetry.Record, blocks *Blocks) error {
 	f := jsonField{format: eveFormat}
-	blk := &eveBlock{}
+	blk := blocks.eveBlock()
 	rec.Format = telemetry.FormatEVE
 
 	// EventType: the event_type text.

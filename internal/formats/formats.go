@@ -9,4 +9,6 @@ type Context struct {
 	ObjectDate time.Time
 	// SourceHint is the object's source= partition; it orders the sniffing, never decides it.
 	SourceHint string
+	// Blocks, when set, is reused for the record's pointer fields instead of new memory.
+	Blocks *Blocks
 }

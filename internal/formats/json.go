@@ -65,9 +65,9 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 		case shapeEnvelope:
 			return unwrapEnvelope(&fields, hdr, ctx, env, rec)
 		case shapeEVE:
-			err = readEVE(&fields, hdr, &rec)
+			err = readEVE(&fields, hdr, &rec, ctx.Blocks)
 		case shapeSensor:
-			err = readSensorAlert(&fields, &rec)
+			err = readSensorAlert(&fields, &rec, ctx.Blocks)
 		}
 		return rec, err
 	}

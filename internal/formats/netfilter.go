@@ -59,8 +59,8 @@ func findNetfilterFields(s string, msg int) int {
 // parseNetfilter reads a netfilter LOG message. s is the whole line, msg the offset after any
 // syslog header and fields the offset of IN=. The record's strings are substrings of s, which
 // the caller owns as a copy of the input line.
-func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
-	blk := &netfilterBlock{}
+func parseNetfilter(s string, msg, fields int, rec *telemetry.Record, blocks *Blocks) error {
+	blk := blocks.netfilterBlock()
 	nf := &blk.nf
 	nf.Flags = blk.flags[:0]
 	rec.Format = telemetry.FormatNetfilter
@@ -114,7 +114,7 @@ func parseNetfilter(s string, msg, fields int, rec *telemetry.Record) error {
 		var err error
 		if inBrackets {
 			if inner == nil && tok != "" {
-				inner = &innerBlock{}
+				inner = blocks.innerBlock()
 				nf.Inner = &inner.pkt
 			}
 			err = readInnerField(tok, eq, start, inner)

@@ -65,7 +65,7 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	if fields < 0 {
 		return rec, &ParseError{Format: "line", Column: msg + 1, Detail: "no JSON object and no netfilter IN= field in " + quote(s[msg:]), Err: ErrUnknownFormat}
 	}
-	if err := parseNetfilter(s, msg, fields, &rec); err != nil {
+	if err := parseNetfilter(s, msg, fields, &rec, ctx.Blocks); err != nil {
 		return rec, err
 	}
 

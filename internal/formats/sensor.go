@@ -28,9 +28,9 @@ var sensorSeverities = [...]string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 
 // readSensorAlert fills rec from one line of otsensor's alert NDJSON, whose contract is
 // schema/sensor-alert.schema.json.
-func readSensorAlert(fields *jsonFields, rec *telemetry.Record) error {
+func readSensorAlert(fields *jsonFields, rec *telemetry.Record, blocks *Blocks) error {
 	f := jsonField{format: sensorFormat}
-	blk := &sensorBlock{}
+	blk := blocks.sensorBlock()
 	a := &blk.alert
 	rec.Format = telemetry.FormatSensorAlert
 	rec.EventType = "alert"

@@ -91,7 +91,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 		return nil, fmt.Errorf("open object s3://%s/%s: %w", bucket, key, err)
 	}
 	defer body.Close()
-	st := &scanState{res: res, digest: xxh3.New(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source}}
+	st := &scanState{res: res, digest: xxh3.New(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source, Blocks: new(formats.Blocks)}}
 	if err := p.scan(body, st); err != nil {
 		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}

@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
+	"github.com/otlake/cloud-telemetry-lake/internal/formats"
+	"github.com/otlake/cloud-telemetry-lake/internal/staging"
 )
 
 // collectingDetections keeps every detection it is given.
@@ -114,4 +118,51 @@ func lineRange(first, last int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// TestProcessMatchesParse checks the staged rows and the detections of an object against rows
+// and detections built from each line parsed on its own, so that nothing the parser reuses
+// from line to line leaks into a row or a detection.
+func TestProcessMatchesParse(t *testing.T) {
+	var lines []string
+	for _, name := range []string{"ot_sensor/alerts.ndjson", "iptables/firewall.log"} {
+		data, err := os.ReadFile("../../samples/" + name)
+		require.NoError(t, err)
+		lines = append(lines, strings.Split(strings.TrimSpace(string(data)), "\n")...)
+	}
+	eve, err := os.ReadFile("../../samples/malcolm/eve.json.gz")
+	require.NoError(t, err)
+	lines = append(lines, gunzipLines(t, eve)...)
+	object := []byte(strings.Join(lines, "\n") + "\n")
+
+	const key = "source=mixed/date=2026-05-20/sample.log"
+	ctx := formats.Context{ObjectDate: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC), SourceHint: "mixed"}
+	var wantRows []staging.Row
+	var wantDets []detection.Detection
+	for i, line := range lines {
+		rec, err := formats.Parse([]byte(line), ctx)
+		if err != nil {
+			continue
+		}
+		wantRows = append(wantRows, staging.FromRecord(&rec, key, i+1))
+		if det, ok := detection.FromRecord(rec, "mixed", detection.RawRef{Bucket: "raw", Key: key, Line: i + 1}); ok {
+			wantDets = append(wantDets, det)
+		}
+	}
+	staging.SortRows(wantRows)
+	require.NotEmpty(t, wantDets)
+
+	store := &collectingDetections{}
+	staged := keptObjects{}
+	p := &Parser{Raw: bytesRaw(object), Staged: staged, Detections: store, Log: slog.New(slog.DiscardHandler)}
+	res, err := p.Process(context.Background(), "raw", key)
+	require.NoError(t, err)
+	gotRows, err := staging.Decode(staged[res.StagedKey])
+	require.NoError(t, err)
+
+	require.Len(t, gotRows, len(wantRows))
+	for i := range wantRows {
+		assert.Equal(t, wantRows[i], gotRows[i], "row %d", i)
+	}
+	assert.Equal(t, dedupeDetections(wantDets), store.got)
 }

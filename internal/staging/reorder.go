@@ -53,11 +53,13 @@ func (w *reorderWindow) len() int { return len(w.sorted) - w.head }
 
 func (w *reorderWindow) full() bool { return w.len() == reorderRows }
 
-// fillFromRecord sets the slot's row from rec as FromRecord does, with the row's addresses and
-// integers in the slot.
+// fillFromRecord sets the slot's row from rec as FromRecord does, with everything the row
+// points to except strings in the slot: the record's own pointers may point into memory that
+// the parser reuses for its next line (formats.Blocks).
 func (p *pendingRow) fillFromRecord(rec *telemetry.Record, rawKey string, line int) {
 	p.addrs = p.addrs[:0]
 	fillRow(&p.row, rec, rawKey, line, &intSlab{values: &p.ints}, &p.addrs)
+	p.copyPointed()
 	p.key = orderOf(&p.row)
 }
 
@@ -71,22 +73,29 @@ func (p *pendingRow) fillFromRow(row *Row) {
 			*o.field = ints.value(int(**o.field))
 		}
 	}
+	p.copyPointed()
+	p.key = orderOf(&p.row)
+}
+
+// copyPointed moves the signature ID, ingest time and techniques that the row points to into
+// the slot.
+func (p *pendingRow) copyPointed() {
+	row := &p.row
 	if row.SignatureID != nil {
 		p.sid = *row.SignatureID
-		p.row.SignatureID = &p.sid
+		row.SignatureID = &p.sid
 	}
 	if row.IngestTime != nil {
 		p.ingestTime = *row.IngestTime
-		p.row.IngestTime = &p.ingestTime
+		row.IngestTime = &p.ingestTime
 	}
 	if row.Techniques != nil {
 		if p.techniques == nil {
 			p.techniques = make([]string, 0, len(row.Techniques)) // non-nil: empty is not NULL
 		}
 		p.techniques = append(p.techniques[:0], row.Techniques...)
-		p.row.Techniques = p.techniques[:len(row.Techniques):len(row.Techniques)]
+		row.Techniques = p.techniques[:len(row.Techniques):len(row.Techniques)]
 	}
-	p.key = orderOf(&p.row)
 }
 
 // insert adds the filled slot i to the sorted indexes, after any row with an equal key so that
