@@ -45,16 +45,16 @@ func matchesShape(fields *jsonFields, shape jsonShape) bool {
 }
 
 // parseJSONLine parses the JSON object at s[start:], after an optional syslog header.
-func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
+func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *envelope, rec *telemetry.Record) error {
 	// One pass validates the line and stores the members that any JSON format reads, as
 	// offsets into the line, so the readers below look nothing up.
 	var fields jsonFields
 	root, err := scanJSON(s, start, &fields)
 	if err != nil {
-		return rec, jsonError(err)
+		return jsonError(err)
 	}
 	if root.kind != jsonObject {
-		return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + root.typeName() + ", not an object", Err: ErrUnknownFormat}
+		return &ParseError{Format: "JSON line", Column: start + 1, Detail: "value is a " + root.typeName() + ", not an object", Err: ErrUnknownFormat}
 	}
 
 	for _, shape := range jsonOrder(ctx.SourceHint) {
@@ -65,46 +65,47 @@ func parseJSONLine(s string, start int, hdr syslogHeader, ctx Context, env *enve
 		case shapeEnvelope:
 			return unwrapEnvelope(&fields, hdr, ctx, env, rec)
 		case shapeEVE:
-			err = readEVE(&fields, hdr, &rec, ctx.Blocks)
+			err = readEVE(&fields, hdr, rec, ctx.Blocks)
 		case shapeSensor:
-			err = readSensorAlert(&fields, &rec, ctx.Blocks)
+			err = readSensorAlert(&fields, rec, ctx.Blocks)
 		}
-		return rec, err
+		return err
 	}
-	return rec, &ParseError{Format: "JSON line", Column: start + 1, Detail: "object has no event_type, sensor and rule, or log key", Err: ErrUnknownFormat}
+	return &ParseError{Format: "JSON line", Column: start + 1, Detail: "object has no event_type, sensor and rule, or log key", Err: ErrUnknownFormat}
 }
 
 // unwrapEnvelope parses the line inside a log shipper envelope. The envelope's date sets only
 // IngestTime; the inner line becomes the record, Raw included.
-func unwrapEnvelope(fields *jsonFields, hdr syslogHeader, ctx Context, env *envelope, rec telemetry.Record) (telemetry.Record, error) {
+func unwrapEnvelope(fields *jsonFields, hdr syslogHeader, ctx Context, env *envelope, rec *telemetry.Record) error {
 	const format = "envelope"
 	logValue := fields.get(fieldLog)
 
 	// Only one level is unwrapped, and only a bare envelope: a shipper never adds a header.
 	if env != nil {
-		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
+		return &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope inside an envelope", Err: ErrNestedEnvelope}
 	}
 	if hdr.kind != syslogNone {
-		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
+		return &ParseError{Format: format, Column: logValue.pos + 1, Detail: "envelope after a syslog header", Err: ErrUnknownFormat}
 	}
 
 	// IngestTime from "date".
 	date, err := readEnvelopeDate(fields.get(fieldDate))
 	if err != nil {
-		return rec, err
+		return err
 	}
 
 	// The inner line. Shippers that tail container logs keep its line ending; Raw does not.
 	if logValue.kind != jsonString {
-		return rec, &ParseError{Format: format, Column: logValue.pos + 1, Detail: `"log" is a ` + logValue.typeName() + ", not a string", Err: ErrBadField}
+		return &ParseError{Format: format, Column: logValue.pos + 1, Detail: `"log" is a ` + logValue.typeName() + ", not a string", Err: ErrBadField}
 	}
 	inner := strings.TrimRight(logValue.stringValue(), "\r\n")
 
-	innerRec, err := parseLine(inner, ctx, &envelope{date: &date})
-	if err != nil {
-		return innerRec, fmt.Errorf("parse envelope log: %w", err)
+	// The inner line's record replaces the envelope's entirely.
+	*rec = telemetry.Record{}
+	if err := parseLine(inner, ctx, &envelope{date: &date}, rec); err != nil {
+		return fmt.Errorf("parse envelope log: %w", err)
 	}
-	return innerRec, nil
+	return nil
 }
 
 // readEnvelopeDate reads the date in each of Fluent Bit's json_date_format settings: double

@@ -22,15 +22,17 @@ const utf8BOM = "\xef\xbb\xbf"
 // Parse is safe for concurrent use.
 func Parse(line []byte, ctx Context) (telemetry.Record, error) {
 	// Raw: one copy of the line; the record's string fields are substrings of it.
-	return parseLine(string(line), ctx, nil)
+	var rec telemetry.Record
+	err := parseLine(string(line), ctx, nil, &rec)
+	return rec, err
 }
 
-// parseLine parses a line that the record may reference; env is set for an envelope's inner line.
-func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error) {
+// parseLine parses a line that the record may reference into rec, which must be zero; env is
+// set for an envelope's inner line.
+func parseLine(raw string, ctx Context, env *envelope, rec *telemetry.Record) error {
 	// Raw: the line without a UTF-8 byte order mark, which editors put before a file's first
 	// line, and without a CR or LF that a CRLF file or a shipper left at its end.
 	raw = strings.TrimPrefix(raw, utf8BOM)
-	var rec telemetry.Record
 	rec.Raw = trimLineEnd(raw)
 	if env != nil {
 		rec.IngestTime = env.date
@@ -40,7 +42,7 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	s := trimRight(rec.Raw)
 	start := skipBlank(s, 0)
 	if start == len(s) {
-		return rec, &ParseError{Format: "line", Detail: "empty line", Err: ErrUnknownFormat}
+		return &ParseError{Format: "line", Detail: "empty line", Err: ErrUnknownFormat}
 	}
 
 	// A bare JSON object: sensor alert, EVE record or envelope.
@@ -51,7 +53,7 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	// Everything else may start with a syslog header.
 	hdr, msg, err := splitSyslog(s, ctx)
 	if err != nil {
-		return rec, err
+		return err
 	}
 	rec.Host = hdr.host
 
@@ -63,10 +65,10 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	}
 	fields := findNetfilterFields(s, msg)
 	if fields < 0 {
-		return rec, &ParseError{Format: "line", Column: msg + 1, Detail: "no JSON object and no netfilter IN= field in " + quote(s[msg:]), Err: ErrUnknownFormat}
+		return &ParseError{Format: "line", Column: msg + 1, Detail: "no JSON object and no netfilter IN= field in " + quote(s[msg:]), Err: ErrUnknownFormat}
 	}
-	if err := parseNetfilter(s, msg, fields, &rec, ctx.Blocks); err != nil {
-		return rec, err
+	if err := parseNetfilter(s, msg, fields, rec, ctx.Blocks); err != nil {
+		return err
 	}
 
 	// EventTime: the syslog timestamp, else the envelope's date, else the object's date.
@@ -78,9 +80,9 @@ func parseLine(raw string, ctx Context, env *envelope) (telemetry.Record, error)
 	case !ctx.ObjectDate.IsZero():
 		rec.EventTime, rec.TimeAssumedUTC = ctx.ObjectDate.UTC(), true
 	default:
-		return rec, &ParseError{Format: netfilterFormat, Detail: "no syslog timestamp, envelope date or object date", Err: ErrNoEventTime}
+		return &ParseError{Format: netfilterFormat, Detail: "no syslog timestamp, envelope date or object date", Err: ErrNoEventTime}
 	}
-	return rec, nil
+	return nil
 }
 
 // trimLineEnd drops trailing CR and LF bytes. It does what strings.TrimRight(s, "\r\n") does,

@@ -5,5 +5,7 @@ import "github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 // ParseString parses a line like Parse but copies nothing: the record's strings, Raw
 // included, are substrings of line.
 func ParseString(line string, ctx Context) (telemetry.Record, error) {
-	return parseLine(line, ctx, nil)
+	var rec telemetry.Record
+	err := parseLine(line, ctx, nil, &rec)
+	return rec, err
 }
