@@ -12,22 +12,50 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zeebo/xxh3"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
 	"github.com/otlake/cloud-telemetry-lake/internal/formats"
 )
 
 func TestLineArenaStrings(t *testing.T) {
-	var a lineArena
+	a := newLineArena()
 	line := []byte("first line")
-	first := a.String(line)
+	first := a.Add(line)
 	copy(line, "reused....")
 
 	assert.Equal(t, "first line", first, "the string must not follow the caller's buffer")
-	assert.Equal(t, "", a.String(nil))
+	assert.Equal(t, "", a.Add(nil))
 
 	long := []byte(strings.Repeat("x", lineBlockBytes/4+1))
-	assert.Equal(t, string(long), a.String(long))
+	assert.Equal(t, string(long), a.Add(long))
+}
+
+// TestLineArenaDigest checks the digest against XXH3 of the whole text, for lines that fill
+// several blocks and for lines too long for a block between them.
+func TestLineArenaDigest(t *testing.T) {
+	long := strings.Repeat("y", lineBlockBytes/4)
+	tests := []struct {
+		name  string
+		lines []string
+	}{
+		{"no lines", nil},
+		{"one empty line", []string{""}},
+		{"short lines over several blocks", strings.Split(strings.Repeat("a line of telemetry\n", 200_000), "\n")},
+		{"long lines between short ones", []string{"short", long, "", long, long, "tail"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newLineArena()
+			var whole strings.Builder
+			for _, line := range tt.lines {
+				assert.Equal(t, line, a.Add([]byte(line)))
+				whole.WriteString(line + "\n")
+			}
+
+			assert.Equal(t, xxh3.HashString128(whole.String()).Bytes(), a.Sum())
+		})
+	}
 }
 
 // TestDetectionsOwnStrings checks that no string of a detection points into its record's
@@ -47,8 +75,7 @@ func TestDetectionsOwnStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var a lineArena
-			rec, err := formats.ParseString(a.String([]byte(tt.line)), formats.Context{})
+			rec, err := formats.ParseString(newLineArena().Add([]byte(tt.line)), formats.Context{})
 			require.NoError(t, err)
 			det, ok := detection.FromRecord(rec, tt.source, detection.RawRef{Line: 1})
 			require.True(t, ok)

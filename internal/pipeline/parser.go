@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/zeebo/xxh3"
-
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
 	"github.com/otlake/cloud-telemetry-lake/internal/formats"
 	"github.com/otlake/cloud-telemetry-lake/internal/objectkey"
@@ -91,11 +89,11 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 		return nil, fmt.Errorf("open object s3://%s/%s: %w", bucket, key, err)
 	}
 	defer body.Close()
-	st := &scanState{res: res, digest: xxh3.New(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source, Blocks: new(formats.Blocks)}}
+	st := &scanState{res: res, lines: newLineArena(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source, Blocks: new(formats.Blocks)}}
 	if err := p.scan(body, st); err != nil {
 		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}
-	sum := st.digest.Sum128().Bytes()
+	sum := st.lines.Sum()
 	res.Digest = hex.EncodeToString(sum[:])
 	res.Detections = st.detections.all()
 	p.fillPartitions(res, st)
@@ -113,8 +111,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 type scanState struct {
 	res        *Result
 	ctx        formats.Context
-	digest     *xxh3.Hasher
-	lines      lineArena
+	lines      *lineArena // the lines as strings, and their digest
 	rows       staging.RowBuffer
 	bad        []BadLine
 	detections detectionChunks
@@ -129,7 +126,6 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 	}
 	defer rd.Close()
 	st.res.Compressed = rd.Compressed()
-	newline := []byte{'\n'}
 
 	for {
 		line, n, err := rd.Next()
@@ -146,15 +142,14 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 			return err
 		}
 		st.res.Lines++
-		st.digest.Write(line)
-		st.digest.Write(newline)
+		text := st.lines.Add(line)
 
 		if isBlank(line) {
 			st.res.BlankLines++
 			continue
 		}
 
-		rec, err := formats.ParseString(st.lines.String(line), st.ctx)
+		rec, err := formats.ParseString(text, st.ctx)
 		if err != nil {
 			p.addBad(st, BadLine{Line: n, Reason: formats.Reason(err), Error: err.Error(), Raw: string(line)})
 			continue
