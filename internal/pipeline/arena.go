@@ -10,14 +10,12 @@ import (
 // gets a string of its own, so that a block never holds much unused space.
 const lineBlockBytes = 1 << 20
 
-// lineArena copies an object's lines, each followed by '\n', into large blocks and returns each
-// line as a string, so that a line costs no allocation of its own. A block is a strings.Builder
-// that is only appended to, so its strings stay valid for as long as they are used. Rows are
-// encoded as they stream and detections copy their strings, so only the rows still held back
-// keep a block alive.
+// lineArena copies an object's lines into large blocks, each line followed by '\n', and returns
+// each line as a string without an allocation of its own. A block is a strings.Builder that is
+// only appended to, so its strings stay valid while rows and detections use them.
 //
-// The arena also hashes what it copies, a block at a time: the content digest of the object's
-// lines costs one pass over large blocks instead of two small writes per line.
+// The arena also feeds the object's content digest a block at a time, which costs less than
+// two small writes per line.
 type lineArena struct {
 	block  *strings.Builder
 	hashed int // bytes of block already in digest
