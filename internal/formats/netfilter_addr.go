@@ -11,26 +11,40 @@ import (
 // BenchmarkParseAddrField). Every other value, including each invalid one, goes on to
 // netip.ParseAddr, which then decides and words the error.
 func parseDottedQuad(s string) (netip.Addr, bool) {
+	// Seven bytes for "0.0.0.0" to fifteen for "255.255.255.255".
+	if len(s) < 7 || len(s) > 15 {
+		return netip.Addr{}, false
+	}
+
 	var quad [4]byte
-	octet := 0
 	i := 0
-	for octet < 4 {
-		// One to three digits with no leading zero, as netip.ParseAddr requires.
-		start := i
-		v := 0
-		for i < len(s) && i-start < 3 && isDigit(s[i]) {
-			v = v*10 + int(s[i]-'0')
-			i++
-		}
-		width := i - start
-		if width == 0 || v > 255 || (width > 1 && s[start] == '0') {
+	for octet := 0; octet < 4; octet++ {
+		// One to three digits with no leading zero, as netip.ParseAddr requires. The digits are
+		// read one by one without a loop, because a loop's exit branch depends on the octet's
+		// width and so is mispredicted often.
+		if i >= len(s) || !isDigit(s[i]) {
 			return netip.Addr{}, false
 		}
+		v := int(s[i] - '0')
+		i++
+		if i < len(s) && isDigit(s[i]) {
+			if v == 0 {
+				return netip.Addr{}, false
+			}
+			v = v*10 + int(s[i]-'0')
+			i++
+			if i < len(s) && isDigit(s[i]) {
+				v = v*10 + int(s[i]-'0')
+				i++
+				if v > 255 {
+					return netip.Addr{}, false
+				}
+			}
+		}
 		quad[octet] = byte(v)
-		octet++
 
 		// A dot between octets, and nothing after the fourth.
-		if octet < 4 {
+		if octet < 3 {
 			if i >= len(s) || s[i] != '.' {
 				return netip.Addr{}, false
 			}
