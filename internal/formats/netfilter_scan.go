@@ -74,3 +74,17 @@ func indexSpace(s string, i int) int {
 	}
 	return i
 }
+
+// indexEquals returns the offset of the first '=' at or after i, or len(s).
+func indexEquals(s string, i int) int {
+	for i+8 <= len(s) {
+		if m := zeroByteMask(load64(s, i) ^ repeatedEquals); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(s) && s[i] != '=' {
+		i++
+	}
+	return i
+}
