@@ -65,7 +65,8 @@ func FuzzFindNetfilterFields(f *testing.F) {
 func BenchmarkFindNetfilterFields(b *testing.B) {
 	msgs := make([]int, len(benchNetfilterLines))
 	for i, line := range benchNetfilterLines {
-		_, msgs[i], _ = splitSyslog(line, benchContext)
+		var hdr syslogHeader
+		msgs[i], _ = splitSyslog(line, &benchContext, &hdr)
 	}
 	b.ReportAllocs()
 

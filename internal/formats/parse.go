@@ -51,7 +51,8 @@ func parseLine(raw string, ctx Context, env *envelope, rec *telemetry.Record) er
 	}
 
 	// Everything else may start with a syslog header.
-	hdr, msg, err := splitSyslog(s, ctx)
+	var hdr syslogHeader
+	msg, err := splitSyslog(s, &ctx, &hdr)
 	if err != nil {
 		return err
 	}

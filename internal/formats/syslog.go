@@ -26,10 +26,11 @@ const maxPRI = 191
 // nowUTC is the clock RFC 3164 year inference uses when the object has no date; tests set it.
 var nowUTC = func() time.Time { return time.Now().UTC() }
 
-// splitSyslog reads an optional syslog header at the start of s and returns it with the
-// offset of the message that follows. A line without a header returns syslogNone and 0.
-func splitSyslog(s string, ctx Context) (syslogHeader, int, error) {
-	var hdr syslogHeader
+// splitSyslog reads an optional syslog header at the start of s into hdr, which must be zero,
+// and returns the offset of the message that follows. A line without a header leaves hdr
+// zero (syslogNone) and returns 0. The header is filled in place because returning the
+// 56-byte struct by value through three calls cost more than reading it.
+func splitSyslog(s string, ctx *Context, hdr *syslogHeader) (int, error) {
 	i := 0
 
 	// <PRI>: one to three digits up to 191.
@@ -41,7 +42,7 @@ func splitSyslog(s string, ctx Context) (syslogHeader, int, error) {
 		}
 		pri, ok := digits(s[1:end])
 		if !ok || end >= len(s) || s[end] != '>' || pri > maxPRI {
-			return hdr, 0, &ParseError{Format: "syslog header", Column: 1, Detail: "invalid PRI " + quote(prefixOf(s, 6)), Err: ErrBadSyslog}
+			return 0, &ParseError{Format: "syslog header", Column: 1, Detail: "invalid PRI " + quote(prefixOf(s, 6)), Err: ErrBadSyslog}
 		}
 		i = end + 1
 		hasPRI = true
@@ -53,24 +54,24 @@ func splitSyslog(s string, ctx Context) (syslogHeader, int, error) {
 	case hasPRI && len(rest) >= 2 && isDigit(rest[0]) && (rest[1] == ' ' || (isDigit(rest[1]) && len(rest) >= 3 && rest[2] == ' ')):
 		return splitRFC5424(s, i, hdr)
 	case monthIndex(rest) > 0:
-		return splitRFC3164(s, i, ctx)
+		return splitRFC3164(s, i, ctx.ObjectDate, hdr)
 	case len(rest) >= 5 && isDigit(rest[0]) && isDigit(rest[1]) && isDigit(rest[2]) && isDigit(rest[3]) && rest[4] == '-':
 		t, assumed, n, ok := parseISOTime(rest)
 		if !ok || n >= len(rest) || rest[n] != ' ' {
-			return hdr, 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "invalid timestamp " + quote(fieldAt(rest, 0)), Err: ErrBadTimestamp}
+			return 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "invalid timestamp " + quote(fieldAt(rest, 0)), Err: ErrBadTimestamp}
 		}
-		hdr = syslogHeader{kind: syslogISO, time: t, assumedUTC: assumed}
+		hdr.kind, hdr.time, hdr.assumedUTC = syslogISO, t, assumed
 		return splitHostTag(s, i+n+1, hdr)
 	case hasPRI:
-		return hdr, 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "no timestamp after PRI", Err: ErrBadSyslog}
+		return 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "no timestamp after PRI", Err: ErrBadSyslog}
 	}
-	return hdr, 0, nil
+	return 0, nil
 }
 
-// splitRFC3164 reads "Mmm dd hh:mm:ss host tag:" starting at i.
-func splitRFC3164(s string, i int, ctx Context) (syslogHeader, int, error) {
-	bad := func(detail string) (syslogHeader, int, error) {
-		return syslogHeader{}, 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: detail + " " + quote(prefixOf(s[i:], 15)), Err: ErrBadTimestamp}
+// splitRFC3164 reads "Mmm dd hh:mm:ss host tag:" starting at i into hdr.
+func splitRFC3164(s string, i int, objectDate time.Time, hdr *syslogHeader) (int, error) {
+	bad := func(detail string) (int, error) {
+		return 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: detail + " " + quote(prefixOf(s[i:], 15)), Err: ErrBadTimestamp}
 	}
 
 	// The day is space-padded ("May  1"), but some senders write "May 01" or "May 1".
@@ -108,11 +109,11 @@ func splitRFC3164(s string, i int, ctx Context) (syslogHeader, int, error) {
 		return bad("invalid RFC 3164 time")
 	}
 
-	t, ok := rfc3164Year(time.Month(month), day, hour, minute, second, ctx.ObjectDate)
+	t, ok := rfc3164Year(time.Month(month), day, hour, minute, second, objectDate)
 	if !ok {
 		return bad("invalid RFC 3164 date")
 	}
-	hdr := syslogHeader{kind: syslogRFC3164, time: t, assumedUTC: true}
+	hdr.kind, hdr.time, hdr.assumedUTC = syslogRFC3164, t, true
 	return splitHostTag(s, j+1, hdr)
 }
 
@@ -173,16 +174,16 @@ func absDuration(d time.Duration) time.Duration {
 
 // splitHostTag reads "host tag: " from i, shared by RFC 3164 and the ISO 8601 form. The tag
 // is the first word when it ends in ':' (with an optional "[pid]"); otherwise the message
-// starts right after the host.
-func splitHostTag(s string, i int, hdr syslogHeader) (syslogHeader, int, error) {
+// starts right after the host. It sets hdr.host.
+func splitHostTag(s string, i int, hdr *syslogHeader) (int, error) {
 	host := fieldAt(s, i)
 	if host == "" {
-		return hdr, 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "missing hostname", Err: ErrBadSyslog}
+		return 0, &ParseError{Format: "syslog header", Column: i + 1, Detail: "missing hostname", Err: ErrBadSyslog}
 	}
 
 	// Local files written without a hostname go straight from the time to the tag.
 	if host[len(host)-1] == ':' {
-		return hdr, skipSpaces(s, i+len(host)), nil
+		return skipSpaces(s, i+len(host)), nil
 	}
 	hdr.host = host
 	i = skipSpaces(s, i+len(host))
@@ -191,14 +192,14 @@ func splitHostTag(s string, i int, hdr syslogHeader) (syslogHeader, int, error) 
 	if len(tag) > 1 && tag[len(tag)-1] == ':' {
 		i = skipSpaces(s, i+len(tag))
 	}
-	return hdr, i, nil
+	return i, nil
 }
 
-// splitRFC5424 reads "VERSION TIMESTAMP HOST APP PROCID MSGID SD [MSG]" from i.
-func splitRFC5424(s string, i int, hdr syslogHeader) (syslogHeader, int, error) {
+// splitRFC5424 reads "VERSION TIMESTAMP HOST APP PROCID MSGID SD [MSG]" from i into hdr.
+func splitRFC5424(s string, i int, hdr *syslogHeader) (int, error) {
 	hdr.kind = syslogRFC5424
-	bad := func(at int, detail string, kind error) (syslogHeader, int, error) {
-		return syslogHeader{}, 0, &ParseError{Format: "RFC 5424 header", Column: at + 1, Detail: detail, Err: kind}
+	bad := func(at int, detail string, kind error) (int, error) {
+		return 0, &ParseError{Format: "RFC 5424 header", Column: at + 1, Detail: detail, Err: kind}
 	}
 
 	// VERSION was checked by the caller to be one or two digits and a space.
@@ -247,7 +248,7 @@ func splitRFC5424(s string, i int, hdr syslogHeader) (syslogHeader, int, error) 
 	if len(s)-i >= 3 && s[i] == 0xEF && s[i+1] == 0xBB && s[i+2] == 0xBF {
 		i += 3
 	}
-	return hdr, i, nil
+	return i, nil
 }
 
 // skipStructuredData returns the offset after the SD elements that start at i.
