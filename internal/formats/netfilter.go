@@ -40,9 +40,17 @@ const (
 	intICMPCode
 )
 
-// tcpFlagWords are the bare tokens Linux's nf_log_syslog.c prints for IPv4 header flags (CE,
-// DF, MF) and TCP flags (AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
-var tcpFlagWords = [...]string{"DF", "MF", "CE", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "AE"}
+// isFlagWord reports whether tok is one of the bare tokens Linux's nf_log_syslog.c prints for
+// IPv4 header flags (CE, DF, MF) and TCP flags (AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN).
+// A switch compiles to a few compares of the length and bytes, where a loop over the words
+// made up to twelve string compares per bare token.
+func isFlagWord(tok string) bool {
+	switch tok {
+	case "DF", "MF", "CE", "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "AE":
+		return true
+	}
+	return false
+}
 
 // findNetfilterFields returns the offset of the IN= field that ends a netfilter prefix in
 // s[msg:], or -1 when the message has none.
@@ -150,11 +158,8 @@ func readOuterField(tok string, eq, start int, blk *netfilterBlock, rec *telemet
 			rec.Protocol = "ARP"
 			return nil
 		}
-		for _, flag := range tcpFlagWords {
-			if tok == flag {
-				nf.Flags = append(nf.Flags, flag)
-				break
-			}
+		if isFlagWord(tok) {
+			nf.Flags = append(nf.Flags, tok)
 		}
 		return nil
 	}
