@@ -30,3 +30,15 @@ func BenchmarkParseNetfilterSynth(b *testing.B) {
 	}
 	benchmarkLines(b, lines, Context{ObjectDate: start.Truncate(24 * time.Hour)})
 }
+
+// BenchmarkParseStringNetfilterSynth parses the same generated netfilter lines as
+// BenchmarkParseNetfilterSynth on the lake parser's path: ParseString with one Blocks.
+func BenchmarkParseStringNetfilterSynth(b *testing.B) {
+	start := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	gen := synth.New(1, start)
+	lines := make([]string, 300)
+	for i := range lines {
+		lines[i] = gen.Netfilter()
+	}
+	benchmarkBlocks(b, lines, Context{ObjectDate: start.Truncate(24 * time.Hour)})
+}
