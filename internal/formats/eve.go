@@ -15,6 +15,10 @@ type eveBlock struct {
 	sigID      int64
 	modbus     telemetry.Modbus
 	modbusInts [6]int // TransactionID, UnitID, Function, Exception, Address, Quantity
+	// Backing arrays for Techniques and Access, so that a typical record's slices need no
+	// allocation of their own. Longer lists grow past them as usual.
+	techniques [4]string
+	access     [4]string
 }
 
 // readEVE fills rec from a Suricata EVE object. Any event_type is telemetry; fields that an
@@ -213,7 +217,7 @@ func readEVEAlert(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) erro
 		return err
 	}
 	if ok {
-		a.Techniques = techniquesFromMetadata(meta, fields)
+		a.Techniques = techniquesFromMetadata(meta, fields, blk.techniques[:0])
 	}
 	return nil
 }
@@ -221,8 +225,8 @@ func readEVEAlert(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) erro
 // techniquesFromMetadata collects technique IDs from alert.metadata, whose values are arrays
 // of strings, under keys that name a MITRE technique. The scanner stored those values in
 // fields, and only when there were more than it keeps is the metadata object read again.
-func techniquesFromMetadata(meta jsonValue, fields *jsonFields) []string {
-	var ids []string
+// The IDs are appended to ids, an empty slice, and the result is nil when there are none.
+func techniquesFromMetadata(meta jsonValue, fields *jsonFields, ids []string) []string {
 	add := func(v jsonValue) {
 		if v.kind != jsonString {
 			return
@@ -250,14 +254,19 @@ func techniquesFromMetadata(meta jsonValue, fields *jsonFields) []string {
 		for _, sp := range fields.techniqueValues[:fields.techniqueCount] {
 			addAll(fields.spanValue(sp))
 		}
-		return ids
+	} else {
+		_ = meta.members(func(key string, v jsonValue) error {
+			if isTechniqueKey(key) {
+				addAll(v)
+			}
+			return nil
+		})
 	}
-	_ = meta.members(func(key string, v jsonValue) error {
-		if isTechniqueKey(key) {
-			addAll(v)
-		}
+
+	// Without IDs the result is nil, not an empty slice.
+	if len(ids) == 0 {
 		return nil
-	})
+	}
 	return ids
 }
 

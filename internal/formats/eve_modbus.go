@@ -55,16 +55,18 @@ func readEVEModbus(fields *jsonFields, blk *eveBlock, rec *telemetry.Record) err
 		if !ok {
 			continue
 		}
-		if err := readModbusMessage(fields, side, m, &blk.modbusInts); err != nil {
+		if err := readModbusMessage(fields, side, blk); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// readModbusMessage fills the fields of m that are still unset from one request or response.
-func readModbusMessage(fields *jsonFields, side *modbusSide, m *telemetry.Modbus, slots *[6]int) error {
+// readModbusMessage fills the fields of blk.modbus that are still unset from one request or
+// response.
+func readModbusMessage(fields *jsonFields, side *modbusSide, blk *eveBlock) error {
 	f := jsonField{format: eveFormat, path: side.path}
+	m, slots := &blk.modbus, &blk.modbusInts
 	base := side.base
 	var err error
 
@@ -104,7 +106,7 @@ func readModbusMessage(fields *jsonFields, side *modbusSide, m *telemetry.Modbus
 
 	// Access: "READ | COILS" split into words.
 	if accessType := fields.get(base + messageAccessType); m.Access == nil && accessType.kind == jsonString {
-		m.Access = splitAccess(accessType.stringValue())
+		m.Access = splitAccess(accessType.stringValue(), blk.access[:0])
 	}
 
 	// Address, Quantity and Values from the read or write block of a request.
@@ -159,8 +161,9 @@ func readModbusBlock(fields *jsonFields, base jsonFieldID, f jsonField, write bo
 }
 
 // splitAccess splits Suricata's access_type ("READ | COILS") into words; NONE means no access.
-// It counts the words first, so that the slice is allocated once at its final size.
-func splitAccess(s string) []string {
+// The words go into backing, an empty slice, when they fit. Otherwise it counts them first,
+// so that the slice is allocated once at its final size.
+func splitAccess(s string, backing []string) []string {
 	count := 0
 	for rest, more := s, true; more; {
 		var part string
@@ -173,7 +176,10 @@ func splitAccess(s string) []string {
 		return nil
 	}
 
-	words := make([]string, 0, count)
+	words := backing
+	if count > cap(backing) {
+		words = make([]string, 0, count)
+	}
 	for rest, more := s, true; more; {
 		var part string
 		part, rest, more = strings.Cut(rest, "|")
