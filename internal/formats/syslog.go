@@ -28,8 +28,9 @@ var nowUTC = func() time.Time { return time.Now().UTC() }
 
 // splitSyslog reads an optional syslog header at the start of s into hdr, which must be zero,
 // and returns the offset of the message that follows. A line without a header leaves hdr
-// zero (syslogNone) and returns 0. The header is filled in place because returning the
-// 56-byte struct by value through three calls cost more than reading it.
+// zero (syslogNone) and returns 0. After an error, hdr may be partly filled. The header is
+// filled in place because copying the 56-byte struct back through up to three returns was a
+// measurable share of the header's cost.
 func splitSyslog(s string, ctx *Context, hdr *syslogHeader) (int, error) {
 	i := 0
 
