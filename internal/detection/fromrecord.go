@@ -159,12 +159,21 @@ func appendDetectionID(dst []byte, rec *telemetry.Record, source string) []byte 
 	return hex.AppendEncode(dst, sum[:detectionIDBytes])
 }
 
-// appendAddr appends the canonical text form of addr, nothing for the zero Addr.
+// appendAddr appends the canonical text form of addr, nothing for the zero Addr. An IPv6 zone
+// is text from the log line and may be invalid UTF-8, which the stores reject, so invalid bytes
+// become U+FFFD.
 func appendAddr(dst []byte, addr netip.Addr) []byte {
 	if !addr.IsValid() {
 		return dst
 	}
-	return addr.AppendTo(dst)
+
+	start := len(dst)
+	dst = addr.AppendTo(dst)
+	if !utf8.Valid(dst[start:]) {
+		clean := strings.ToValidUTF8(string(dst[start:]), "\uFFFD")
+		dst = append(dst[:start], clean...)
+	}
+	return dst
 }
 
 // encodeRecord returns the JSON encoding of rec, or its gob encoding when JSON fails, which
