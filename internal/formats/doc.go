@@ -68,8 +68,8 @@
 // escapes, which are decoded into new strings, so the caller may reuse its buffer as soon as
 // Parse returns.
 //
-// A caller that parses many lines can avoid both costs of a line: ParseString parses a string
-// the caller keeps unchanged, without copying it, and Context.Blocks lends the record the
-// memory its pointer fields point to, reused by the next line. The lake's parser does both: it
+// A caller that parses many lines can avoid both costs. ParseString parses a string that the
+// caller keeps unchanged, without copying it. Context.Blocks gives the record reusable memory
+// for its pointer fields, which the next line overwrites. The lake's parser does both: it
 // copies lines into large blocks of its own and copies what it keeps of each record.
 package formats
