@@ -147,7 +147,7 @@ type jsonSpan struct {
 // leaves room, and more only cost a second read of the metadata object.
 const maxTechniqueValues = 4
 
-// jsonFields holds the members of one JSON line that the formats read.
+// jsonFields contains the members of one JSON line that the formats read.
 type jsonFields struct {
 	line  string
 	spans [numJSONFields]jsonSpan

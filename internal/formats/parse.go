@@ -27,6 +27,14 @@ func Parse(line []byte, ctx Context) (telemetry.Record, error) {
 	return rec, err
 }
 
+// ParseString parses a line like Parse but copies nothing: the record's strings, Raw
+// included, are substrings of line.
+func ParseString(line string, ctx Context) (telemetry.Record, error) {
+	var rec telemetry.Record
+	err := parseLine(line, ctx, nil, &rec)
+	return rec, err
+}
+
 // parseLine parses a line that the record may reference into rec, which must be zero; env is
 // set for an envelope's inner line.
 func parseLine(raw string, ctx Context, env *envelope, rec *telemetry.Record) error {

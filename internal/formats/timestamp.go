@@ -118,8 +118,8 @@ func daysInMonth(year, month int) int {
 
 // daysSinceEpoch returns the days from 1970-01-01 to a valid proleptic Gregorian date in
 // years 0 to 9999. It counts years from March, so that a leap day is the last day of its
-// year, and moves every year forward by 400 (146,097 days) so that no division sees a
-// negative number.
+// year, and moves every year forward by 400 (146,097 days) so that every division is of a
+// non-negative number.
 func daysSinceEpoch(year, month, day int) int {
 	const (
 		shiftYears = 400

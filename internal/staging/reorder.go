@@ -53,9 +53,9 @@ func (w *reorderWindow) len() int { return len(w.sorted) - w.head }
 
 func (w *reorderWindow) full() bool { return w.len() == reorderRows }
 
-// fillFromRecord sets the slot's row from rec as FromRecord does, with everything the row
-// points to except strings in the slot: the record's own pointers may point into memory that
-// the parser reuses for its next line (formats.Blocks).
+// fillFromRecord sets the slot's row from rec as FromRecord does. What the row points to,
+// except strings, is copied into the slot, because the record's pointers may point into memory
+// that the parser reuses for its next line (formats.Blocks).
 func (p *pendingRow) fillFromRecord(rec *telemetry.Record, rawKey string, line int) {
 	p.addrs = p.addrs[:0]
 	fillRow(&p.row, rec, rawKey, line, &intSlab{values: &p.ints}, &p.addrs)
