@@ -117,6 +117,33 @@ type scanState struct {
 	detections detectionChunks
 	firstEvent time.Time
 	firstFmt   telemetry.Format
+
+	// formatCounts counts the records of each format during the scan, which is cheaper per
+	// line than the Result's map. countFormats adds them to the map afterwards.
+	formatCounts [len(knownFormats)]int
+}
+
+// knownFormats are the formats that formats.ParseString returns.
+var knownFormats = [...]telemetry.Format{telemetry.FormatNetfilter, telemetry.FormatEVE, telemetry.FormatSensorAlert}
+
+// countFormat counts one record of format f.
+func (st *scanState) countFormat(f telemetry.Format) {
+	for i, known := range knownFormats {
+		if f == known {
+			st.formatCounts[i]++
+			return
+		}
+	}
+	st.res.ByFormat[f]++
+}
+
+// countFormats adds the scan's counts to the Result, leaving out formats without records.
+func (st *scanState) countFormats() {
+	for i, n := range st.formatCounts {
+		if n > 0 {
+			st.res.ByFormat[knownFormats[i]] += n
+		}
+	}
 }
 
 func (p *Parser) scan(body io.Reader, st *scanState) error {
@@ -161,7 +188,7 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 func (p *Parser) addRecord(st *scanState, rec *telemetry.Record, line int) {
 	res := st.res
 	res.Records++
-	res.ByFormat[rec.Format]++
+	st.countFormat(rec.Format)
 	if res.Records == 1 {
 		// A key without partitions takes them from its first record.
 		st.firstEvent = rec.EventTime
