@@ -89,6 +89,8 @@ type rowColumns struct {
 	outInterface, signatureID, signature, category, alertSeverity, techniques                column
 	modbusUnitID, modbusFunction, modbusAddress, modbusException, alertCount, message        column
 	rawKey, rawLine, raw                                                                     column
+
+	text []string // one text column's values of the rows being written, for column.texts
 }
 
 // inSchemaOrder returns the columns in the order of leafNames.
@@ -104,9 +106,16 @@ func (rc *rowColumns) inSchemaOrder() []*column {
 }
 
 // writeRows appends rows to the columns one column at a time, which keeps each column's state
-// in the CPU cache for the whole batch. Empty optional strings and empty lists are NULL, as
-// parquet-go writes them for Row's optional tags.
+// in the CPU cache for the whole batch. A text column's values are gathered first and appended
+// in one call. Empty optional strings and empty lists are NULL, as parquet-go writes them for
+// Row's optional tags.
 func (rc *rowColumns) writeRows(rows []*Row) {
+	if cap(rc.text) < len(rows) {
+		rc.text = make([]string, len(rows))
+	}
+	text := rc.text[:len(rows)]
+	defer clear(text) // The encoder outlives the rows, whose strings may hold large buffers.
+
 	for _, r := range rows {
 		rc.eventTime.int64Value(r.EventTime.UnixMilli())
 	}
@@ -121,61 +130,76 @@ func (rc *rowColumns) writeRows(rows []*Row) {
 		rc.timeAssumedUTC.boolValue(r.TimeAssumedUTC)
 	}
 
-	for _, r := range rows {
-		rc.format.textValue(r.Format)
+	for i, r := range rows {
+		text[i] = r.Format
 	}
-	for _, r := range rows {
-		rc.hostIdentifier.optionalText(r.HostIdentifier)
+	rc.format.texts(text)
+	for i, r := range rows {
+		text[i] = r.HostIdentifier
 	}
-	for _, r := range rows {
-		rc.eventType.optionalText(r.EventType)
+	rc.hostIdentifier.texts(text)
+	for i, r := range rows {
+		text[i] = r.EventType
 	}
-	for _, r := range rows {
-		rc.rule.optionalText(r.Rule)
+	rc.eventType.texts(text)
+	for i, r := range rows {
+		text[i] = r.Rule
 	}
-	for _, r := range rows {
-		rc.severity.optionalText(r.Severity)
+	rc.rule.texts(text)
+	for i, r := range rows {
+		text[i] = r.Severity
 	}
-	for _, r := range rows {
-		rc.srcIP.optionalText(r.SrcIP)
+	rc.severity.texts(text)
+	for i, r := range rows {
+		text[i] = r.SrcIP
 	}
-	for _, r := range rows {
-		rc.dstIP.optionalText(r.DstIP)
+	rc.srcIP.texts(text)
+	for i, r := range rows {
+		text[i] = r.DstIP
 	}
+	rc.dstIP.texts(text)
 	for _, r := range rows {
 		rc.srcPort.optionalInt32(r.SrcPort)
 	}
 	for _, r := range rows {
 		rc.dstPort.optionalInt32(r.DstPort)
 	}
-	for _, r := range rows {
-		rc.protocol.optionalText(r.Protocol)
+	for i, r := range rows {
+		text[i] = r.Protocol
 	}
-	for _, r := range rows {
-		rc.action.optionalText(r.Action)
+	rc.protocol.texts(text)
+	for i, r := range rows {
+		text[i] = r.Action
 	}
-	for _, r := range rows {
-		rc.flowID.optionalText(r.FlowID)
+	rc.action.texts(text)
+	for i, r := range rows {
+		text[i] = r.FlowID
 	}
-	for _, r := range rows {
-		rc.logPrefix.optionalText(r.LogPrefix)
+	rc.flowID.texts(text)
+	for i, r := range rows {
+		text[i] = r.LogPrefix
 	}
-	for _, r := range rows {
-		rc.inInterface.optionalText(r.InInterface)
+	rc.logPrefix.texts(text)
+	for i, r := range rows {
+		text[i] = r.InInterface
 	}
-	for _, r := range rows {
-		rc.outInterface.optionalText(r.OutInterface)
+	rc.inInterface.texts(text)
+	for i, r := range rows {
+		text[i] = r.OutInterface
 	}
+	rc.outInterface.texts(text)
 
 	for _, r := range rows {
 		rc.signatureID.optionalInt64(r.SignatureID)
 	}
-	for _, r := range rows {
-		rc.signature.optionalText(r.Signature)
+	for i, r := range rows {
+		text[i] = r.Signature
 	}
-	for _, r := range rows {
-		rc.category.optionalText(r.Category)
+	rc.signature.texts(text)
+	for i, r := range rows {
+		text[i] = r.Category
 	}
+	rc.category.texts(text)
 	for _, r := range rows {
 		rc.alertSeverity.optionalInt32(r.AlertSeverity)
 	}
@@ -198,19 +222,22 @@ func (rc *rowColumns) writeRows(rows []*Row) {
 	for _, r := range rows {
 		rc.alertCount.optionalInt32(r.AlertCount)
 	}
-	for _, r := range rows {
-		rc.message.optionalText(r.Message)
+	for i, r := range rows {
+		text[i] = r.Message
 	}
+	rc.message.texts(text)
 
-	for _, r := range rows {
-		rc.rawKey.textValue(r.RawKey)
+	for i, r := range rows {
+		text[i] = r.RawKey
 	}
+	rc.rawKey.texts(text)
 	for _, r := range rows {
 		rc.rawLine.int32Value(r.RawLine)
 	}
-	for _, r := range rows {
-		rc.raw.textValue(r.Raw)
+	for i, r := range rows {
+		text[i] = r.Raw
 	}
+	rc.raw.texts(text)
 }
 
 // fileEncoder writes rows, already in order, as one Parquet file: row groups of up to
