@@ -92,8 +92,8 @@ type column struct {
 	nulls        int64
 	stats        columnStats
 
-	compressed []byte // scratch for snappy output
-	err        error  // the first failed page, reported by writeChunk
+	compressed *[]byte // snappy output of one page, shared by the file's columns
+	err        error   // the first failed page, reported by writeChunk
 }
 
 // columnStats tracks the minimum and maximum non-null value in the Parquet type-defined
@@ -350,12 +350,13 @@ func (c *column) flushPage() error {
 	if c.maxDef > 0 {
 		def = c.def.encode(uint(bits.Len8(c.maxDef)))
 	}
-	c.compressed, _ = fastSnappy{}.Encode(c.compressed, c.values)
+	compressed, _ := fastSnappy{}.Encode(*c.compressed, c.values)
+	*c.compressed = compressed
 
 	header := format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(len(rep) + len(def) + len(c.values)),
-		CompressedPageSize:   int32(len(rep) + len(def) + len(c.compressed)),
+		CompressedPageSize:   int32(len(rep) + len(def) + len(compressed)),
 		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
 			NumValues:                  int32(c.pageLevels),
 			NumNulls:                   int32(c.pageNulls),
@@ -374,7 +375,7 @@ func (c *column) flushPage() error {
 	c.pages = append(c.pages, encodedHeader...)
 	c.pages = append(c.pages, rep...)
 	c.pages = append(c.pages, def...)
-	c.pages = append(c.pages, c.compressed...)
+	c.pages = append(c.pages, compressed...)
 	c.uncompressed += int64(len(encodedHeader)) + int64(header.UncompressedPageSize)
 	c.levels += int64(c.pageLevels)
 	c.nulls += int64(c.pageNulls)

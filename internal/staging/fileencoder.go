@@ -252,6 +252,8 @@ type fileEncoder struct {
 	groups    []format.RowGroup
 	groupRows int
 	rows      int64
+	// compressed is the columns' shared buffer for one page's snappy output.
+	compressed []byte
 }
 
 // maxIdleEncoderBytes bounds the buffers that an idle encoder keeps for the next file. The
@@ -279,6 +281,7 @@ func newFileEncoder() (*fileEncoder, error) {
 	e.order = e.cols.inSchemaOrder()
 	for i, c := range e.order {
 		*c = l.leaves[i]
+		c.compressed = &e.compressed
 	}
 	e.out.WriteString(parquetMagic)
 	return e, nil
@@ -365,9 +368,9 @@ func (e *fileEncoder) release() {
 	e.out.Reset()
 	e.groups, e.groupRows, e.rows = nil, 0, 0
 
-	held := e.out.Cap()
+	held := e.out.Cap() + cap(e.compressed)
 	for _, c := range e.order {
-		held += cap(c.values) + cap(c.pages) + cap(c.compressed) + cap(c.def.buf) + cap(c.def.levels) + cap(c.rep.buf) + cap(c.rep.levels)
+		held += cap(c.values) + cap(c.pages) + cap(c.def.buf) + cap(c.def.levels) + cap(c.rep.buf) + cap(c.rep.levels)
 	}
 	if held <= maxIdleEncoderBytes {
 		idleEncoder.Store(e)
