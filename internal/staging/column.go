@@ -85,15 +85,17 @@ type column struct {
 	pageLevels int
 	pageNulls  int
 
-	// The row group's finished pages and what its column chunk metadata reports.
-	pages        []byte
+	// The row group's finished pages, in store, and what its column chunk metadata reports.
+	pages        []pageRef
+	chunkBytes   int64
 	uncompressed int64
 	levels       int64
 	nulls        int64
 	stats        columnStats
 
-	compressed *[]byte // snappy output of one page, shared by the file's columns
-	err        error   // the first failed page, reported by writeChunk
+	store      *pageStore // the file's pages, shared by its columns
+	compressed *[]byte    // snappy output of one page, shared by the file's columns
+	err        error      // the first failed page, reported by writeChunk
 }
 
 // columnStats tracks the minimum and maximum non-null value in the Parquet type-defined
@@ -179,7 +181,7 @@ func (c *column) appendText(v string) {
 	c.stats.addText(v)
 }
 
-// texts appends one BYTE_ARRAY value per row; in an OPTIONAL column an empty string is NULL.
+// texts appends one BYTE_ARRAY value per row. In an OPTIONAL column an empty string is NULL.
 // A page still ends right after the row that fills it, as with one value at a time.
 func (c *column) texts(vs []string) {
 	for len(vs) > 0 {
@@ -372,10 +374,9 @@ func (c *column) flushPage() error {
 		return fmt.Errorf("encode page header of column %s: %w", strings.Join(c.path, "."), err)
 	}
 
-	c.pages = append(c.pages, encodedHeader...)
-	c.pages = append(c.pages, rep...)
-	c.pages = append(c.pages, def...)
-	c.pages = append(c.pages, compressed...)
+	page := c.store.add(encodedHeader, rep, def, compressed)
+	c.pages = append(c.pages, page)
+	c.chunkBytes += page.len()
 	c.uncompressed += int64(len(encodedHeader)) + int64(header.UncompressedPageSize)
 	c.levels += int64(c.pageLevels)
 	c.nulls += int64(c.pageNulls)
@@ -387,9 +388,9 @@ func (c *column) flushPage() error {
 	return nil
 }
 
-// writeChunk flushes the last page, appends the column chunk to the file being written to out
-// and returns the chunk's metadata.
-func (c *column) writeChunk(out *bytes.Buffer) (format.ColumnChunk, error) {
+// writeChunk flushes the last page, appends the chunk's pages to the file's page order and
+// returns the chunk's metadata. offset is where the chunk starts in the file.
+func (c *column) writeChunk(offset int64, order *[]pageRef) (format.ColumnChunk, error) {
 	if c.err == nil {
 		c.err = c.flushPage()
 	}
@@ -408,14 +409,14 @@ func (c *column) writeChunk(out *bytes.Buffer) (format.ColumnChunk, error) {
 		Codec:                 format.Snappy,
 		NumValues:             c.levels,
 		TotalUncompressedSize: c.uncompressed,
-		TotalCompressedSize:   int64(len(c.pages)),
-		DataPageOffset:        int64(out.Len()),
+		TotalCompressedSize:   c.chunkBytes,
+		DataPageOffset:        offset,
 		Statistics:            c.statistics(),
 	}
-	out.Write(c.pages)
+	*order = append(*order, c.pages...)
 
 	c.pages = c.pages[:0]
-	c.uncompressed, c.levels, c.nulls = 0, 0, 0
+	c.chunkBytes, c.uncompressed, c.levels, c.nulls = 0, 0, 0, 0
 	c.stats.set = false
 	return format.ColumnChunk{FileOffset: meta.DataPageOffset, MetaData: meta}, nil
 }

@@ -1,0 +1,73 @@
+package staging
+
+// segmentBytes is the size of one pageStore segment. A larger page, such as one that holds a
+// line near the 1 MiB line limit, gets a segment of its own size.
+const segmentBytes = 1 << 20
+
+// pageStore keeps the encoded pages of the file being written, in segments that are only
+// appended to, so that a growing column chunk is never copied to a larger buffer. The file is
+// laid out once at the end, and the segments are reused for the next file.
+type pageStore struct {
+	segments [][]byte
+	used     int // segments in use; segments[used-1] is the one being filled
+}
+
+// pageRef locates one page's bytes in a pageStore.
+type pageRef struct {
+	segment    int32
+	start, end int32
+}
+
+func (r pageRef) len() int64 { return int64(r.end - r.start) }
+
+// add stores the concatenation of parts as one page.
+func (s *pageStore) add(parts ...[]byte) pageRef {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+
+	if s.used == 0 || cap(s.segments[s.used-1])-len(s.segments[s.used-1]) < n {
+		s.next(n)
+	}
+	i := s.used - 1
+	start := len(s.segments[i])
+	for _, p := range parts {
+		s.segments[i] = append(s.segments[i], p...)
+	}
+	return pageRef{segment: int32(i), start: int32(start), end: int32(len(s.segments[i]))}
+}
+
+// next starts a segment with room for n bytes, reusing a spare one when it is large enough.
+func (s *pageStore) next(n int) {
+	if s.used < len(s.segments) && cap(s.segments[s.used]) >= n {
+		s.segments[s.used] = s.segments[s.used][:0]
+	} else {
+		seg := make([]byte, 0, max(n, segmentBytes))
+		if s.used < len(s.segments) {
+			s.segments[s.used] = seg
+		} else {
+			s.segments = append(s.segments, seg)
+		}
+	}
+	s.used++
+}
+
+// bytes returns the stored page that r locates.
+func (s *pageStore) bytes(r pageRef) []byte {
+	return s.segments[r.segment][r.start:r.end]
+}
+
+// reset empties the store and keeps its segments.
+func (s *pageStore) reset() {
+	s.used = 0
+}
+
+// allocated returns the capacity of the segments in bytes.
+func (s *pageStore) allocated() int {
+	n := 0
+	for _, seg := range s.segments {
+		n += cap(seg)
+	}
+	return n
+}
