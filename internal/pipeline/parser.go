@@ -93,6 +93,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 	if err := p.scan(body, st); err != nil {
 		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}
+	st.countFormats()
 	sum := st.lines.Sum()
 	res.Digest = hex.EncodeToString(sum[:])
 	res.Detections = st.detections.all()

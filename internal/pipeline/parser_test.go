@@ -17,6 +17,7 @@ import (
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
 	"github.com/otlake/cloud-telemetry-lake/internal/formats"
 	"github.com/otlake/cloud-telemetry-lake/internal/staging"
+	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
 
 // collectingDetections keeps every detection it is given.
@@ -58,6 +59,10 @@ func TestProcessDetectionStore(t *testing.T) {
 
 		assert.Equal(t, lines, res.Lines)
 		assert.Equal(t, lines-1, res.Records, "the firewall sample holds one kernel line without IN=")
+		assert.Equal(t, map[telemetry.Format]int{
+			telemetry.FormatSensorAlert: sensorLines,
+			telemetry.FormatNetfilter:   lines - sensorLines - 1,
+		}, res.ByFormat)
 		assert.Equal(t, 1, res.BadLines)
 		assert.Len(t, store.got, sensorLines, "one detection per sensor alert")
 		assert.Len(t, res.Detections, sensorLines)
