@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"time"
+	"unsafe"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/detection"
 	"github.com/otlake/cloud-telemetry-lake/internal/formats"
@@ -89,7 +90,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 		return nil, fmt.Errorf("open object s3://%s/%s: %w", bucket, key, err)
 	}
 	defer body.Close()
-	st := &scanState{res: res, lines: newLineArena(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source, Blocks: new(formats.Blocks)}}
+	st := &scanState{res: res, lines: newLineDigest(), ctx: formats.Context{ObjectDate: raw.DateTime(), SourceHint: raw.Source, Blocks: new(formats.Blocks)}}
 	if err := p.scan(body, st); err != nil {
 		return nil, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}
@@ -112,7 +113,7 @@ func (p *Parser) Process(ctx context.Context, bucket, key string) (*Result, erro
 type scanState struct {
 	res        *Result
 	ctx        formats.Context
-	lines      *lineArena // the lines as strings, and their digest
+	lines      *lineDigest // the digest of the lines read so far
 	rows       staging.RowBuffer
 	bad        []BadLine
 	detections detectionChunks
@@ -170,13 +171,16 @@ func (p *Parser) scan(body io.Reader, st *scanState) error {
 			return err
 		}
 		st.res.Lines++
-		text := st.lines.Add(line)
+		st.lines.Add(line)
 
 		if isBlank(line) {
 			st.res.BlankLines++
 			continue
 		}
 
+		// text shares the reader's buffer, which the next line overwrites. The row buffer,
+		// detections and bad lines copy what they keep of it.
+		text := unsafe.String(unsafe.SliceData(line), len(line))
 		rec, err := formats.ParseString(text, st.ctx)
 		if err != nil {
 			p.addBad(st, BadLine{Line: n, Reason: formats.Reason(err), Error: err.Error(), Raw: string(line)})

@@ -86,7 +86,9 @@ func (b *RowBuffer) Add(row Row) {
 	b.push(i)
 }
 
-// AddRecord appends the row that FromRecord builds for rec, without allocating anything
+// AddRecord appends the row that FromRecord builds for rec. The row keeps copies of rec's line
+// and of what rec's pointers point to, so the caller may reuse that memory once AddRecord
+// returns. Strings of rec that do not lie in its line must not change. Nothing is allocated
 // but the buffer's own storage.
 func (b *RowBuffer) AddRecord(rec *telemetry.Record, rawKey string, line int) {
 	i := b.window.slot()

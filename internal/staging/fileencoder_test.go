@@ -2,11 +2,13 @@ package staging
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -246,16 +248,33 @@ func leUint64(b []byte) uint64 {
 	return v
 }
 
+// TestAddRecordMatchesFromRecord checks that AddRecord stores the rows that FromRecord builds,
+// even though the caller parses every line from one reused buffer with reused record blocks,
+// and overwrites the buffer after each AddRecord.
 func TestAddRecordMatchesFromRecord(t *testing.T) {
 	lines := synth.New(13, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(2000)
+	for _, line := range lines[:200] {
+		// Envelopes: the inner line shares the outer line's bytes unless it has escapes.
+		wrapped, err := json.Marshal(map[string]any{"date": 1779235200.5, "log": line})
+		require.NoError(t, err)
+		lines = append(lines, string(wrapped))
+	}
 	ctx := formats.Context{ObjectDate: time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)}
+	reused := ctx
+	reused.Blocks = new(formats.Blocks)
 
 	var fromRecord, addRecord RowBuffer
+	buf := make([]byte, 0, 4096)
 	for i, line := range lines {
 		rec, err := formats.Parse([]byte(line), ctx)
 		require.NoError(t, err, "line %d", i+1)
 		fromRecord.Add(FromRecord(&rec, "source=x/date=2026-05-20/a.json.gz", i+1))
-		addRecord.AddRecord(&rec, "source=x/date=2026-05-20/a.json.gz", i+1)
+
+		buf = append(buf[:0], line...)
+		shared, err := formats.ParseString(unsafe.String(unsafe.SliceData(buf), len(buf)), reused)
+		require.NoError(t, err, "line %d", i+1)
+		addRecord.AddRecord(&shared, "source=x/date=2026-05-20/a.json.gz", i+1)
+		copy(buf, bytes.Repeat([]byte{'#'}, len(buf)))
 	}
 
 	want, err := EncodeBuffer(&fromRecord)

@@ -3,6 +3,7 @@ package staging
 import (
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/otlake/cloud-telemetry-lake/internal/telemetry"
 )
@@ -36,6 +37,7 @@ type pendingRow struct {
 	ingestTime time.Time
 	addrs      []byte
 	techniques []string
+	line       []byte // the record's line, which the row's strings point into
 }
 
 // slot returns a free slot for a row about to be added, adding one when none is free.
@@ -53,13 +55,14 @@ func (w *reorderWindow) len() int { return len(w.sorted) - w.head }
 
 func (w *reorderWindow) full() bool { return w.len() == reorderRows }
 
-// fillFromRecord sets the slot's row from rec as FromRecord does. What the row points to,
-// except strings, is copied into the slot, because the record's pointers may point into memory
-// that the parser reuses for its next line (formats.Blocks).
+// fillFromRecord sets the slot's row from rec as FromRecord does. What the row points to, rec's
+// line included, is copied into the slot, because the parser reuses the memory of both the line
+// and the record's pointers (formats.Blocks) for its next line.
 func (p *pendingRow) fillFromRecord(rec *telemetry.Record, rawKey string, line int) {
 	p.addrs = p.addrs[:0]
 	fillRow(&p.row, rec, rawKey, line, &intSlab{values: &p.ints}, &p.addrs)
 	p.copyPointed()
+	p.ownLine(rec.Raw)
 	p.key = orderOf(&p.row)
 }
 
@@ -135,4 +138,36 @@ func (w *reorderWindow) pop() int32 {
 // release frees slot i once its row is stored or encoded.
 func (w *reorderWindow) release(i int32) {
 	w.free = append(w.free, i)
+}
+
+// ownLine copies the record's line into the slot and points the row's strings that pointed
+// into it at the copy, so that the caller may reuse the line's memory.
+func (p *pendingRow) ownLine(line string) {
+	if len(line) == 0 {
+		return
+	}
+	p.line = append(p.line[:0], line...)
+	from := uintptr(unsafe.Pointer(unsafe.StringData(line)))
+	to := unsafe.SliceData(p.line)
+	n := uintptr(len(line))
+	r := &p.row
+	rebase(&r.Raw, from, n, to)
+	for _, s := range rowStrings(r) {
+		rebase(s, from, n, to)
+	}
+	for i := range r.Techniques {
+		rebase(&r.Techniques[i], from, n, to)
+	}
+}
+
+// rebase points s at the same bytes in the copy that starts at to, if s lies in the n bytes
+// that start at from.
+func rebase(s *string, from, n uintptr, to *byte) {
+	if len(*s) == 0 {
+		return
+	}
+	off := uintptr(unsafe.Pointer(unsafe.StringData(*s))) - from
+	if off < n {
+		*s = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(to), off)), len(*s))
+	}
 }
