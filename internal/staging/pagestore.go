@@ -1,8 +1,12 @@
 package staging
 
-// segmentBytes is the size of one pageStore segment. A larger page, such as one that holds a
-// line near the 1 MiB line limit, gets a segment of its own size.
+// segmentBytes is the size of a pageStore segment once the file has grown. A larger page, such
+// as one that holds a line near the 1 MiB line limit, gets a segment of its own size.
 const segmentBytes = 1 << 20
+
+// firstSegmentBytes is the size of a new store's first segment. Each further one doubles it up
+// to segmentBytes, so that a file of a few rows does not take a whole segment.
+const firstSegmentBytes = 64 << 10
 
 // pageStore keeps the encoded pages of the file being written, in segments that are only
 // appended to, so that a growing column chunk is never copied to a larger buffer. The file is
@@ -43,7 +47,7 @@ func (s *pageStore) next(n int) {
 	if s.used < len(s.segments) && cap(s.segments[s.used]) >= n {
 		s.segments[s.used] = s.segments[s.used][:0]
 	} else {
-		seg := make([]byte, 0, max(n, segmentBytes))
+		seg := make([]byte, 0, max(n, min(firstSegmentBytes<<s.used, segmentBytes)))
 		if s.used < len(s.segments) {
 			s.segments[s.used] = seg
 		} else {

@@ -8,38 +8,59 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestPageStoreKeepsPages(t *testing.T) {
-	var s pageStore
+// fillStore adds 3 MB of pages of about 1 KB, then one page larger than a segment. It returns
+// where each page went and what it holds.
+func fillStore(s *pageStore) ([]pageRef, [][]byte) {
 	small := bytes.Repeat([]byte("a"), 1000)
-	large := bytes.Repeat([]byte("b"), segmentBytes+10)
-
-	// Pages fill a segment, a page that does not fit starts the next one, and a page larger
-	// than a segment gets one of its own size.
 	var refs []pageRef
-	var want [][]byte
-	for i := range segmentBytes/len(small) + 2 {
+	var pages [][]byte
+	for i := range 3 * segmentBytes / len(small) {
 		page := append([]byte{byte(i)}, small...)
 		refs = append(refs, s.add(page[:1], page[1:]))
-		want = append(want, page)
+		pages = append(pages, page)
 	}
+
+	large := bytes.Repeat([]byte("b"), segmentBytes+10)
 	refs = append(refs, s.add(large))
-	want = append(want, large)
+	pages = append(pages, large)
+	return refs, pages
+}
 
-	require.Equal(t, 3, s.used)
+func TestPageStoreKeepsPages(t *testing.T) {
+	var s pageStore
+	refs, pages := fillStore(&s)
+
 	for i, r := range refs {
-		require.Equal(t, want[i], s.bytes(r), "page %d", i)
+		require.Equal(t, pages[i], s.bytes(r), "page %d", i)
+		require.Equal(t, int64(len(pages[i])), r.len(), "page %d", i)
 	}
-	assert.Equal(t, int64(len(large)), refs[len(refs)-1].len())
 
-	// After a reset the segments are reused, and a page larger than a spare segment replaces it.
+	// Segments start small and double up to segmentBytes, and the large page has its own.
+	var sizes []int
+	for _, seg := range s.segments[:s.used] {
+		sizes = append(sizes, cap(seg))
+	}
+	assert.Equal(t, []int{64 << 10, 128 << 10, 256 << 10, 512 << 10, 1 << 20, 1 << 20, 1 << 20, segmentBytes + 10}, sizes)
+}
+
+func TestPageStoreReusesSegments(t *testing.T) {
+	var s pageStore
+	fillStore(&s)
 	allocated := s.allocated()
+
+	// The same pages again take no new segment.
 	s.reset()
-	r := s.add(small)
-	assert.Equal(t, small, s.bytes(r))
+	refs, pages := fillStore(&s)
 	assert.Equal(t, allocated, s.allocated())
-	s.add(bytes.Repeat([]byte("c"), segmentBytes-len(small)+1))
+	for i, r := range refs {
+		require.Equal(t, pages[i], s.bytes(r), "page %d", i)
+	}
+
+	// A page larger than the spare segment in line replaces it.
+	s.reset()
 	big := bytes.Repeat([]byte("d"), 2*segmentBytes)
-	r = s.add(big)
+	r := s.add(big)
 	assert.Equal(t, big, s.bytes(r))
-	assert.Equal(t, 3, s.used)
+	assert.Equal(t, 1, s.used)
+	assert.Equal(t, 2*segmentBytes, cap(s.segments[0]))
 }
