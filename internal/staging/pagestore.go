@@ -47,7 +47,11 @@ func (s *pageStore) next(n int) {
 	if s.used < len(s.segments) && cap(s.segments[s.used]) >= n {
 		s.segments[s.used] = s.segments[s.used][:0]
 	} else {
-		seg := make([]byte, 0, max(n, min(firstSegmentBytes<<s.used, segmentBytes)))
+		size := segmentBytes
+		if s.used < 4 {
+			size = firstSegmentBytes << s.used // 64, 128, 256 and 512 KiB
+		}
+		seg := make([]byte, 0, max(n, size))
 		if s.used < len(s.segments) {
 			s.segments[s.used] = seg
 		} else {

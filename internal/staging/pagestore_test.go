@@ -11,10 +11,15 @@ import (
 // fillStore adds 3 MB of pages of about 1 KB, then one page larger than a segment. It returns
 // where each page went and what it holds.
 func fillStore(s *pageStore) ([]pageRef, [][]byte) {
+	return fillStoreWith(s, 3*segmentBytes/1000)
+}
+
+// fillStoreWith adds count pages of about 1 KB, then one page larger than a segment.
+func fillStoreWith(s *pageStore, count int) ([]pageRef, [][]byte) {
 	small := bytes.Repeat([]byte("a"), 1000)
 	var refs []pageRef
 	var pages [][]byte
-	for i := range 3 * segmentBytes / len(small) {
+	for i := range count {
 		page := append([]byte{byte(i)}, small...)
 		refs = append(refs, s.add(page[:1], page[1:]))
 		pages = append(pages, page)
@@ -63,4 +68,16 @@ func TestPageStoreReusesSegments(t *testing.T) {
 	assert.Equal(t, big, s.bytes(r))
 	assert.Equal(t, 1, s.used)
 	assert.Equal(t, 2*segmentBytes, cap(s.segments[0]))
+}
+
+// TestPageStoreManySegments checks that segments stay at segmentBytes however many a file
+// takes.
+func TestPageStoreManySegments(t *testing.T) {
+	var s pageStore
+	fillStoreWith(&s, 100*segmentBytes/1000)
+
+	require.Greater(t, s.used, 90)
+	for i, seg := range s.segments[4 : s.used-1] {
+		require.Equal(t, segmentBytes, cap(seg), "segment %d", i+4)
+	}
 }
