@@ -69,8 +69,8 @@ func allEqual(b []byte) bool {
 }
 
 // column accumulates one leaf column of the current row group as snappy-compressed DATA_PAGE_V2
-// pages with PLAIN values. maxDef is 0 for REQUIRED, 1 for OPTIONAL and 2 for the elements of
-// the OPTIONAL list. Only the list has repetition levels.
+// pages, of PLAIN values or of dictionary indices. maxDef is 0 for REQUIRED, 1 for OPTIONAL and
+// 2 for the elements of the OPTIONAL list. Only the list has repetition levels.
 type column struct {
 	path     []string
 	typ      format.Type
@@ -92,6 +92,11 @@ type column struct {
 	levels       int64
 	nulls        int64
 	stats        columnStats
+
+	// dict is the chunk's dictionary for a column written RLE_DICTIONARY, nil for PLAIN.
+	// dictOff is set once the dictionary is full, and the chunk's later pages are PLAIN.
+	dict    *textDictionary
+	dictOff bool
 
 	store      *pageStore // the file's pages, shared by its columns
 	compressed *[]byte    // snappy output of one page, shared by the file's columns
@@ -185,12 +190,66 @@ func (c *column) appendText(v string) {
 // A page still ends right after the row that fills it, as with one value at a time.
 func (c *column) texts(vs []string) {
 	for len(vs) > 0 {
+		if c.dict != nil && !c.dictOff {
+			n := c.dictionaryRun(vs)
+			vs = vs[n:]
+			full := c.dict.full()
+			if (full || c.pageRows >= dictionaryPageRows) && c.err == nil {
+				c.err = c.flushPage()
+			}
+			c.dictOff = full
+			continue
+		}
+
 		n := c.textRun(vs)
 		vs = vs[n:]
 		if len(c.values) >= pageValueBytes && c.err == nil {
 			c.err = c.flushPage()
 		}
 	}
+}
+
+// dictionaryRun appends values from vs as dictionary indices until the page or the dictionary
+// is full or vs ends, and returns how many. Only a value new to the chunk can change its bounds.
+func (c *column) dictionaryRun(vs []string) int {
+	d := c.dict
+	levels := c.def.levels
+	optional := c.maxDef > 0
+	nulls, n := 0, 0
+	for _, v := range vs {
+		n++
+		if optional {
+			if v == "" {
+				levels = append(levels, 0)
+				nulls++
+				continue
+			}
+			levels = append(levels, c.maxDef)
+		}
+
+		index, added := d.index(v, stringKey(v))
+		d.indices = append(d.indices, index)
+		if added {
+			c.stats.addText(v)
+			if d.full() {
+				break
+			}
+		}
+		if c.pageRows+n >= dictionaryPageRows {
+			break
+		}
+	}
+
+	c.def.levels = levels
+	c.pageLevels += n
+	c.pageNulls += nulls
+	c.pageRows += n
+	return n
+}
+
+// indexPage reports whether the page being filled holds dictionary indices.
+func (c *column) indexPage() bool {
+	return c.dict != nil && len(c.dict.indices) > 0
 }
 
 // textRun appends values from vs until the page is full or vs ends, and returns how many.
@@ -352,18 +411,22 @@ func (c *column) flushPage() error {
 	if c.maxDef > 0 {
 		def = c.def.encode(uint(bits.Len8(c.maxDef)))
 	}
-	compressed, _ := fastSnappy{}.Encode(*c.compressed, c.values)
+	data, encoding := c.values, format.Plain
+	if c.indexPage() {
+		data, encoding = c.dict.encodeIndices(), format.RLEDictionary
+	}
+	compressed, _ := fastSnappy{}.Encode(*c.compressed, data)
 	*c.compressed = compressed
 
 	header := format.PageHeader{
 		Type:                 format.DataPageV2,
-		UncompressedPageSize: int32(len(rep) + len(def) + len(c.values)),
+		UncompressedPageSize: int32(len(rep) + len(def) + len(data)),
 		CompressedPageSize:   int32(len(rep) + len(def) + len(compressed)),
 		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
 			NumValues:                  int32(c.pageLevels),
 			NumNulls:                   int32(c.pageNulls),
 			NumRows:                    int32(c.pageRows),
-			Encoding:                   format.Plain,
+			Encoding:                   encoding,
 			DefinitionLevelsByteLength: int32(len(def)),
 			RepetitionLevelsByteLength: int32(len(rep)),
 			IsCompressed:               thrift.New(true),
@@ -384,6 +447,9 @@ func (c *column) flushPage() error {
 	c.def.reset()
 	c.rep.reset()
 	c.values = c.values[:0]
+	if c.dict != nil {
+		c.dict.resetPage()
+	}
 	c.boolBits, c.pageRows, c.pageLevels, c.pageNulls = 0, 0, 0, 0
 	return nil
 }
@@ -403,22 +469,64 @@ func (c *column) writeChunk(offset int64, order *[]pageRef) (format.ColumnChunk,
 		encodings = append(encodings, format.RLE)
 	}
 	meta := format.ColumnMetaData{
-		Type:                  c.typ,
-		Encoding:              encodings,
-		PathInSchema:          c.path,
-		Codec:                 format.Snappy,
-		NumValues:             c.levels,
-		TotalUncompressedSize: c.uncompressed,
-		TotalCompressedSize:   c.chunkBytes,
-		DataPageOffset:        offset,
-		Statistics:            c.statistics(),
+		Type:         c.typ,
+		PathInSchema: c.path,
+		Codec:        format.Snappy,
+		NumValues:    c.levels,
+		Statistics:   c.statistics(),
+	}
+
+	// A dictionary page, when the chunk has one, comes before the data pages.
+	dataOffset := offset
+	if c.dict != nil && len(c.dict.entries) > 0 {
+		page, uncompressed, err := c.dictionaryPage()
+		if err != nil {
+			return format.ColumnChunk{}, err
+		}
+		*order = append(*order, page)
+		meta.DictionaryPageOffset = offset
+		dataOffset += page.len()
+		c.chunkBytes += page.len()
+		c.uncompressed += uncompressed
+		encodings = append(encodings, format.RLEDictionary)
 	}
 	*order = append(*order, c.pages...)
+	meta.Encoding = encodings
+	meta.DataPageOffset = dataOffset
+	meta.TotalUncompressedSize = c.uncompressed
+	meta.TotalCompressedSize = c.chunkBytes
 
 	c.pages = c.pages[:0]
 	c.chunkBytes, c.uncompressed, c.levels, c.nulls = 0, 0, 0, 0
 	c.stats.set = false
-	return format.ColumnChunk{FileOffset: meta.DataPageOffset, MetaData: meta}, nil
+	if c.dict != nil {
+		c.dict.reset()
+		c.dictOff = false
+	}
+	return format.ColumnChunk{FileOffset: offset, MetaData: meta}, nil
+}
+
+// dictionaryPage stores the chunk's dictionary as a DICTIONARY_PAGE of PLAIN values and
+// returns it with its uncompressed size, header included.
+func (c *column) dictionaryPage() (pageRef, int64, error) {
+	values := c.dict.values
+	compressed, _ := fastSnappy{}.Encode(*c.compressed, values)
+	*c.compressed = compressed
+
+	header := format.PageHeader{
+		Type:                 format.DictionaryPage,
+		UncompressedPageSize: int32(len(values)),
+		CompressedPageSize:   int32(len(compressed)),
+		DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{
+			NumValues: int32(len(c.dict.entries)),
+			Encoding:  format.Plain,
+		}),
+	}
+	encodedHeader, err := thrift.Marshal(new(thrift.CompactProtocol), &header)
+	if err != nil {
+		return pageRef{}, 0, fmt.Errorf("encode dictionary page header of column %s: %w", strings.Join(c.path, "."), err)
+	}
+	return c.store.add(encodedHeader, compressed), int64(len(encodedHeader) + len(values)), nil
 }
 
 // statistics encodes the chunk's null count and bounds as PLAIN values, the form min_value and

@@ -3,6 +3,7 @@ package staging
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -118,6 +119,25 @@ var encoderCases = []struct {
 		return rows
 	}},
 	{"no rows", func(*testing.T) []Row { return nil }},
+	{"more distinct values than a dictionary takes", func(*testing.T) []Row { return distinctRows() }},
+}
+
+// distinctRows outgrows the chunk dictionaries: hosts and addresses distinct in every row
+// (more values than maxDictionaryValues) and long distinct signatures (more bytes than
+// maxDictionaryBytes), with NULLs and repeated values between them.
+func distinctRows() []Row {
+	rows := parsedRows(synth.New(21, time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)).Mix(maxDictionaryValues + 1500))
+	for i := range rows {
+		r := &rows[i]
+		if i%7 != 0 {
+			r.HostIdentifier = fmt.Sprintf("host-%05d", i)
+			r.SrcIP = fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&0xff, i&0xff)
+		}
+		if i%3 == 0 {
+			r.Signature = fmt.Sprintf("%0200d", i)
+		}
+	}
+	return rows
 }
 
 func TestFileEncoderMatchesGenericWriter(t *testing.T) {
@@ -190,6 +210,26 @@ func TestFileEncoderFooter(t *testing.T) {
 			assert.Equal(t, want.MetaData.Statistics.MinValue, got.Statistics.MinValue, name)
 			assert.Equal(t, want.MetaData.Statistics.MaxValue, got.Statistics.MaxValue, name)
 			assert.Equal(t, format.Snappy, got.Codec, name)
+		}
+	})
+
+	t.Run("dictionary columns", func(t *testing.T) {
+		dictionary := map[string]bool{
+			"format": true, "host_identifier": true, "event_type": true, "rule": true, "severity": true,
+			"src_ip": true, "dst_ip": true, "protocol": true, "action": true, "log_prefix": true,
+			"in_interface": true, "out_interface": true, "signature": true, "category": true, "raw_key": true,
+		}
+		for _, chunk := range direct.RowGroups[0].Columns {
+			got := chunk.MetaData
+			name := strings.Join(got.PathInSchema, ".")
+			if !dictionary[name] {
+				assert.NotContains(t, got.Encoding, format.RLEDictionary, name)
+				assert.Zero(t, got.DictionaryPageOffset, name)
+				continue
+			}
+			assert.Contains(t, got.Encoding, format.RLEDictionary, name)
+			assert.Equal(t, chunk.FileOffset, got.DictionaryPageOffset, name)
+			assert.Greater(t, got.DataPageOffset, got.DictionaryPageOffset, name)
 		}
 	})
 

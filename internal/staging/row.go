@@ -9,8 +9,8 @@ import (
 )
 
 // Row is one row of staged_telemetry. The parquet tags are the table's schema: column names,
-// OPTIONAL for values a record may lack, and millisecond UTC timestamps. The encoder writes
-// every column PLAIN, whatever encoding a tag might ask for.
+// OPTIONAL for values a record may lack, and millisecond UTC timestamps. The encoder chooses
+// each column's encoding itself (dictionaryColumns), whatever encoding a tag might ask for.
 type Row struct {
 	EventTime       time.Time  `parquet:"event_time,timestamp(millisecond)"`
 	IngestTime      *time.Time `parquet:"ingest_time,optional,timestamp(millisecond)"`
