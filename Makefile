@@ -166,7 +166,9 @@ test-unit: corpus-notice
 
 # Tests that read the shared corpus skip without it (and fail under CI=true): say so up front.
 corpus-notice:
-	@if [ -z "$$OTLAKE_CORPUS" ] && [ ! -d ../shared/corpus ]; then \
+	@if [ -n "$$OTLAKE_CORPUS" ] && [ ! -d "$$OTLAKE_CORPUS" ]; then \
+		echo "note: OTLAKE_CORPUS=$$OTLAKE_CORPUS is not a folder: the corpus tests will be skipped"; \
+	elif [ -z "$$OTLAKE_CORPUS" ] && [ ! -d ../shared/corpus ]; then \
 		echo "note: no test corpus at ../shared/corpus and OTLAKE_CORPUS is unset: the corpus tests will be skipped"; \
 	fi
 

@@ -21,7 +21,7 @@ func Dir(t testing.TB) string {
 	t.Helper()
 
 	if dir := os.Getenv(EnvDir); dir != "" {
-		return requireDir(t, dir)
+		return requireDir(t, dir, EnvDir+" names a folder that does not exist")
 	}
 
 	// Walk up from the test's working folder to the checkout root, then look beside it.
@@ -40,19 +40,21 @@ func Dir(t testing.TB) string {
 			break
 		}
 	}
-	return requireDir(t, filepath.Clean(searched))
+	return requireDir(t, filepath.Clean(searched), "set "+EnvDir+" to run this test")
 }
 
-func requireDir(t testing.TB, dir string) string {
+// requireDir returns dir if it is a folder. Otherwise it fails the test under CI=true and
+// skips it elsewhere, with hint in the skip message.
+func requireDir(t testing.TB, dir, hint string) string {
 	t.Helper()
 
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
 		return dir
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("test corpus %q not found: CI needs shared/corpus beside the checkout or %s set", dir, EnvDir)
+		t.Fatalf("test corpus %q not found, and CI=true needs it: %s", dir, hint)
 	}
-	t.Skipf("test corpus %q not found; set %s to run this test", dir, EnvDir)
+	t.Skipf("test corpus %q not found: %s", dir, hint)
 	return ""
 }
 

@@ -22,7 +22,7 @@ func Dir(t testing.TB) string {
 	t.Helper()
 
 	if dir := os.Getenv(EnvDir); dir != "" {
-		return requireDir(t, dir)
+		return requireDir(t, dir, EnvDir+" names a folder that does not exist")
 	}
 
 	// Walk up to the checkout root (the folder with .git) and look beside it.
@@ -41,7 +41,7 @@ func Dir(t testing.TB) string {
 			break
 		}
 	}
-	return requireDir(t, filepath.Clean(searched))
+	return requireDir(t, filepath.Clean(searched), "set "+EnvDir+" to its folder")
 }
 
 // Path returns a file inside the corpus, skipping or failing like Dir.
@@ -55,13 +55,14 @@ func Path(t testing.TB, elem ...string) string {
 	return path
 }
 
-func requireDir(t testing.TB, dir string) string {
+// requireDir returns dir if it is a folder, and otherwise skips or fails with hint.
+func requireDir(t testing.TB, dir, hint string) string {
 	t.Helper()
 
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
 		return dir
 	}
-	fail(t, "test corpus %q not found; set %s to its folder", dir, EnvDir)
+	fail(t, "test corpus %q not found: %s", dir, hint)
 	return ""
 }
 
