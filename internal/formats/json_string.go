@@ -16,18 +16,12 @@ var stringStops = func() (stops [256]bool) {
 // plainStringEnd returns the offset just past the closing quote of the string that opens at
 // s[i], or -1 when the string has an escape or a control character or is cut by the end of
 // the line. Those cases go to str, which reads them and reports the errors. It repeats the
-// eight-byte steps of skipPlainString rather than calling it, because most strings are keys
-// and short values, for which the extra call is a visible share of the cost.
+// short loop of skipPlainString rather than calling it, because most strings are keys and
+// short values, for which the extra call is a visible share of the cost.
 func plainStringEnd(s string, i int) int {
 	i++
 	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8]
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		quote := w ^ (swarOnes * '"')
-		backslash := w ^ (swarOnes * '\\')
-		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
-		if stop != 0 {
+		if stop := stringStopMask(load64(s, i)); stop != 0 {
 			i += bits.TrailingZeros64(stop) / 8
 			if s[i] == '"' {
 				return i + 1
@@ -90,25 +84,20 @@ func (sc *jsonScanner) str() error {
 	return sc.eof()
 }
 
-// Constants for testing eight string bytes at once (SWAR): a byte is zero in x exactly when
-// the same byte of (x - ones) &^ x has its high bit set, with no false positives below the
-// first zero byte.
-const (
-	swarOnes  = 0x0101010101010101
-	swarHighs = 0x8080808080808080
-)
+// stringStopMask returns a word whose lowest set bit is the high bit of the lowest byte of w
+// that stringStops marks, and 0 when no byte is marked. It is zeroByteMask for the quote and
+// the backslash, and the same borrow test for bytes below 0x20, with one mask at the end.
+func stringStopMask(w uint64) uint64 {
+	quote := w ^ ('"' * repeatedOnes)
+	backslash := w ^ ('\\' * repeatedOnes)
+	return ((quote-repeatedOnes)&^quote | (backslash-repeatedOnes)&^backslash | (w-0x20*repeatedOnes)&^w) & repeatedHigh
+}
 
 // skipPlainString returns the offset of the first byte at or after i that stringStops marks,
 // or len(s). It tests eight bytes per step and finishes the last few byte by byte.
 func skipPlainString(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		b := s[i : i+8]
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		quote := w ^ (swarOnes * '"')
-		backslash := w ^ (swarOnes * '\\')
-		stop := ((quote-swarOnes)&^quote | (backslash-swarOnes)&^backslash | (w-swarOnes*0x20)&^w) & swarHighs
-		if stop != 0 {
+		if stop := stringStopMask(load64(s, i)); stop != 0 {
 			// The lowest marked byte is exact: false marks appear only above a true one.
 			return i + bits.TrailingZeros64(stop)/8
 		}
