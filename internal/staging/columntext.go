@@ -45,10 +45,11 @@ func (c *column) dictionaryRun(vs []string) int {
 			levels = append(levels, c.maxDef)
 		}
 
-		index, added := d.index(v, stringKey(v))
+		k := stringKey(v)
+		index, added := d.index(v, k)
 		d.indices = append(d.indices, index)
 		if added {
-			c.stats.addText(v)
+			c.stats.addTextBound(v, k)
 			if d.full() {
 				break
 			}
@@ -65,7 +66,7 @@ func (c *column) dictionaryRun(vs []string) int {
 	return n
 }
 
-// indexPage reports whether the page being filled holds dictionary indices.
+// indexPage reports whether the page being filled contains dictionary indices.
 func (c *column) indexPage() bool {
 	return c.dict != nil && len(c.dict.indices) > 0
 }

@@ -17,7 +17,7 @@ const (
 // bits each, so a page of 64k rows is still far smaller than a PLAIN page of 256 KiB.
 const dictionaryPageRows = 64 << 10
 
-// textDictionary holds the distinct values of a text column chunk and the indices of the data
+// textDictionary contains the distinct values of a text column chunk and the indices of the data
 // page being filled. Values are found through an open-addressing table keyed by their length
 // and 16-byte prefix, so that most lookups compare no string.
 type textDictionary struct {
@@ -103,17 +103,17 @@ func (d *textDictionary) encodeIndices() []byte {
 
 	// Values go in least significant bit first, through a 64-bit accumulator.
 	var acc uint64
-	var held int
+	var pending int // bits in acc not yet written
 	for _, v := range d.indices {
-		acc |= uint64(v) << held
-		held += width
-		for held >= 8 {
+		acc |= uint64(v) << pending
+		pending += width
+		for pending >= 8 {
 			out = append(out, byte(acc))
 			acc >>= 8
-			held -= 8
+			pending -= 8
 		}
 	}
-	if held > 0 {
+	if pending > 0 {
 		out = append(out, byte(acc))
 	}
 

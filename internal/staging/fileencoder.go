@@ -105,7 +105,7 @@ type fileEncoder struct {
 }
 
 // maxIdleEncoderBytes bounds the buffers that an idle encoder keeps for the next file. The
-// encoder of the 58 MB benchmark object holds about 22 MB, 13 MB of them pages. One of an
+// encoder of the 58 MB benchmark object keeps about 22 MB, 13 MB of them pages. One of an
 // unusually large object is dropped instead of being kept.
 const maxIdleEncoderBytes = 128 << 20
 
@@ -226,14 +226,14 @@ func (e *fileEncoder) release() {
 	e.pageOrder = e.pageOrder[:0]
 	e.groups, e.groupRows, e.rows, e.size = nil, 0, 0, 0
 
-	held := e.store.allocated() + cap(e.compressed)
+	kept := e.store.allocated() + cap(e.compressed)
 	for _, c := range e.order {
-		held += cap(c.values) + cap(c.def.buf) + cap(c.def.levels) + cap(c.rep.buf) + cap(c.rep.levels)
+		kept += cap(c.values) + cap(c.def.buf) + cap(c.def.levels) + cap(c.rep.buf) + cap(c.rep.levels)
 		if c.dict != nil {
-			held += c.dict.allocated()
+			kept += c.dict.allocated()
 		}
 	}
-	if held <= maxIdleEncoderBytes {
+	if kept <= maxIdleEncoderBytes {
 		idleEncoder.Store(e)
 	}
 }

@@ -1,7 +1,7 @@
 package staging
 
 // segmentBytes is the size of a pageStore segment once the file has grown. A larger page, such
-// as one that holds a line near the 1 MiB line limit, gets a segment of its own size.
+// as one that contains a line near the 1 MiB line limit, gets a segment of its own size.
 const segmentBytes = 1 << 20
 
 // firstSegmentBytes is the size of a new store's first segment. Each further one doubles it up
@@ -13,7 +13,7 @@ const firstSegmentBytes = 64 << 10
 // laid out once at the end, and the segments are reused for the next file.
 type pageStore struct {
 	segments [][]byte
-	used     int // segments in use; segments[used-1] is the one being filled
+	used     int // segments in use, of which segments[used-1] is being filled
 }
 
 // pageRef locates one page's bytes in a pageStore.
