@@ -59,7 +59,7 @@ func TestDuckDBReadsDictionaryFallback(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 
-	// One digest over every row's text columns, in line order, with NULL spelled out.
+	// One digest over every row's text columns, in line order, with NULL written as '-'.
 	const query = `SELECT count(*), md5(string_agg(
 		coalesce(format, '-') || '|' || coalesce(host_identifier, '-') || '|' ||
 		coalesce(src_ip, '-') || '|' || coalesce(dst_ip, '-') || '|' ||

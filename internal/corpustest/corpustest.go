@@ -44,7 +44,7 @@ func Dir(t testing.TB) string {
 }
 
 // requireDir returns dir if it is a folder. Otherwise it fails the test under CI=true and
-// skips it elsewhere, with hint in the skip message.
+// skips it elsewhere, and the message ends with hint.
 func requireDir(t testing.TB, dir, hint string) string {
 	t.Helper()
 

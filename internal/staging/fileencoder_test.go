@@ -122,7 +122,7 @@ var encoderCases = []struct {
 	{"more distinct values than a dictionary takes", func(*testing.T) []Row { return distinctRows() }},
 }
 
-// distinctRows outgrows the chunk dictionaries: hosts and addresses distinct in every row
+// distinctRows outgrows the chunk dictionaries: hosts and addresses distinct in most rows
 // (more values than maxDictionaryValues) and long distinct signatures (more bytes than
 // maxDictionaryBytes), with NULLs and repeated values between them.
 func distinctRows() []Row {

@@ -9,7 +9,7 @@ import (
 )
 
 // fillStore adds 3 MB of pages of about 1 KB, then one page larger than a segment. It returns
-// where each page went and what it holds.
+// where each page went and what it contains.
 func fillStore(s *pageStore) ([]pageRef, [][]byte) {
 	return fillStoreWith(s, 3*segmentBytes/1000)
 }

@@ -1,6 +1,6 @@
 package staging
 
-// rowColumns holds the leaf columns of staged_telemetry.
+// rowColumns is the set of leaf columns of staged_telemetry.
 type rowColumns struct {
 	eventTime, ingestTime, timeAssumedUTC, format, hostIdentifier, eventType, rule, severity column
 	srcIP, dstIP, srcPort, dstPort, protocol, action, flowID, logPrefix, inInterface         column
@@ -43,7 +43,7 @@ func (rc *rowColumns) writeRows(rows []*Row) {
 		rc.text = make([]string, len(rows))
 	}
 	text := rc.text[:len(rows)]
-	defer clear(text) // The encoder outlives the rows, whose strings may hold large buffers.
+	defer clear(text) // The encoder outlives the rows, whose strings may point into large buffers.
 
 	for _, r := range rows {
 		rc.eventTime.int64Value(r.EventTime.UnixMilli())
